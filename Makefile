@@ -1,0 +1,33 @@
+# gochalice developer commands. `make test` is what CI runs (.ci/run).
+GO ?= go
+MODULES := . examples/users-service/web-api bench
+
+.PHONY: test serve bench fuzz vet
+
+## test: every test of every module (needs python3 with moto for the AWS-backed tests)
+test: vet
+	@set -e; for m in $(MODULES); do \
+		if [ -f $$m/go.mod ]; then echo "==> go test $$m"; (cd $$m && $(GO) test -count=1 ./...); fi; \
+	done
+
+vet:
+	@set -e; for m in $(MODULES); do \
+		if [ -f $$m/go.mod ]; then (cd $$m && $(GO) vet ./...); fi; \
+	done
+
+## serve: the users-service example on http://127.0.0.1:8000 with DynamoDB on a local moto server
+serve:
+	./scripts/serve-example
+
+## bench: the benchmarks recorded in docs/PERFORMANCE.md
+bench:
+	cd bench && $(GO) test -run='^$$' -bench=. -benchmem ./...
+
+## fuzz: each fuzz target for FUZZTIME (default 30s)
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./internal/proxyevent/
+	$(GO) test -run='^$$' -fuzz=FuzzAppendResponse -fuzztime=$(FUZZTIME) ./internal/proxyevent/
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./internal/route/
+	$(GO) test -run='^$$' -fuzz=FuzzMatch -fuzztime=$(FUZZTIME) ./internal/route/
+	$(GO) test -run='^$$' -fuzz=FuzzScheduleExpression -fuzztime=$(FUZZTIME) .

@@ -1,0 +1,306 @@
+// Package chalicetest tests a gochalice app in process, as Chalice's
+// chalice.test.Client does: HTTP requests go through the same API Gateway
+// emulation `gochalice local` uses (403 for unknown routes, authorizers,
+// binary bodies), functions are invoked by name with real event payloads,
+// and the stage's environment variables from .chalice/config.json are set
+// around every call.
+package chalicetest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/gochalice/chalice"
+	"github.com/gochalice/chalice/config"
+	"github.com/gochalice/chalice/internal/gateway"
+	"github.com/gochalice/chalice/manifest"
+)
+
+// Client drives one app.
+type Client struct {
+	app     *chalice.App
+	m       *manifest.Manifest
+	gw      *gateway.Gateway
+	cfg     *config.Config
+	stage   string
+	env     map[string]string
+	warn    func(string)
+	envLock *sync.Mutex
+}
+
+// Option configures New.
+type Option func(*settings)
+
+type settings struct {
+	stage      string
+	projectDir string
+	env        map[string]string
+	warn       func(string)
+}
+
+// Stage selects the config stage (default "dev").
+func Stage(name string) Option { return func(s *settings) { s.stage = name } }
+
+// ProjectDir is where .chalice/config.json is read from (default "."; a
+// missing file means no configured environment).
+func ProjectDir(dir string) Option { return func(s *settings) { s.projectDir = dir } }
+
+// Env adds environment variables set around every call (after config's).
+func Env(env map[string]string) Option {
+	return func(s *settings) {
+		for k, v := range env {
+			s.env[k] = v
+		}
+	}
+}
+
+// Warnings receives the gateway's warnings (authorizers allowed locally).
+func Warnings(f func(string)) Option { return func(s *settings) { s.warn = f } }
+
+// envMu serialises environment changes across clients: the process
+// environment is global.
+var envMu sync.Mutex
+
+// New returns a client for app. Definition errors or a bad config fail the
+// test at once.
+func New(t testing.TB, app *chalice.App, opts ...Option) *Client {
+	t.Helper()
+	c, err := NewClient(app, opts...)
+	if err != nil {
+		t.Fatalf("chalicetest: %v", err)
+	}
+	return c
+}
+
+// NewClient is New without a testing.TB (for serving an app locally).
+func NewClient(app *chalice.App, opts ...Option) (*Client, error) {
+	s := &settings{stage: config.DefaultStage, projectDir: ".", env: map[string]string{}}
+	for _, o := range opts {
+		o(s)
+	}
+	m, err := app.Manifest()
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{app: app, m: m, stage: s.stage, env: s.env, envLock: &envMu, warn: s.warn}
+	cfg, err := config.Load(s.projectDir)
+	switch {
+	case errors.Is(err, config.ErrNoConfig):
+	case err != nil:
+		return nil, err
+	default:
+		if err := cfg.CheckStage(s.stage); err != nil {
+			return nil, err
+		}
+		c.cfg = cfg
+	}
+	apiStage := manifest.DefaultAPIStage
+	if c.cfg != nil {
+		apiStage = c.cfg.APIGatewayStage(s.stage)
+	}
+	if c.warn == nil {
+		c.warn = func(msg string) { fmt.Fprintln(os.Stderr, "chalicetest: warning:", msg) }
+	}
+	gw, err := gateway.New(m, gateway.InvokerFunc(c.invokeRaw), gateway.Options{Stage: apiStage, Warn: c.warn})
+	if err != nil {
+		return nil, err
+	}
+	c.gw = gw
+	return c, nil
+}
+
+// Manifest returns the app's manifest.
+func (c *Client) Manifest() *manifest.Manifest { return c.m }
+
+// Handler returns the emulated API Gateway as an http.Handler, e.g. to
+// serve the app on a local port.
+func (c *Client) Handler() http.Handler { return c.gw }
+
+// invokeRaw runs one function with the stage's environment applied.
+func (c *Client) invokeRaw(ctx context.Context, function string, payload []byte) ([]byte, error) {
+	env := map[string]string{}
+	if c.cfg != nil {
+		for k, v := range c.cfg.EnvironmentVariables(c.stage, function) {
+			env[k] = v
+		}
+	}
+	for k, v := range c.env {
+		env[k] = v
+	}
+	if len(env) == 0 {
+		return c.app.Invoke(ctx, function, payload)
+	}
+	c.envLock.Lock()
+	defer c.envLock.Unlock()
+	restore := setEnv(env)
+	defer restore()
+	return c.app.Invoke(ctx, function, payload)
+}
+
+func setEnv(env map[string]string) func() {
+	type old struct {
+		v  string
+		ok bool
+	}
+	saved := map[string]old{}
+	for k, v := range env {
+		ov, ok := os.LookupEnv(k)
+		saved[k] = old{ov, ok}
+		os.Setenv(k, v)
+	}
+	return func() {
+		for k, o := range saved {
+			if o.ok {
+				os.Setenv(k, o.v)
+			} else {
+				os.Unsetenv(k)
+			}
+		}
+	}
+}
+
+// HTTPResponse is the answer to an HTTP request.
+type HTTPResponse struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+}
+
+// JSON decodes the body into v.
+func (r *HTTPResponse) JSON(v any) error {
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		return fmt.Errorf("chalicetest: response body is not JSON (%q): %w", r.Body, err)
+	}
+	return nil
+}
+
+// JSONBody returns the body decoded as generic JSON (nil if it is not JSON).
+func (r *HTTPResponse) JSONBody() any {
+	var v any
+	if json.Unmarshal(r.Body, &v) != nil {
+		return nil
+	}
+	return v
+}
+
+// RequestOption configures one HTTP request.
+type RequestOption func(*http.Request)
+
+// WithHeader sets a request header.
+func WithHeader(name, value string) RequestOption {
+	return func(r *http.Request) { r.Header.Add(name, value) }
+}
+
+// WithBody sets the request body.
+func WithBody(b []byte) RequestOption {
+	return func(r *http.Request) {
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.ContentLength = int64(len(b))
+	}
+}
+
+// WithJSON sets a JSON body and Content-Type application/json.
+func WithJSON(v any) RequestOption {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("chalicetest.WithJSON: %v", err))
+	}
+	return func(r *http.Request) {
+		WithBody(b)(r)
+		r.Header.Set("Content-Type", "application/json")
+	}
+}
+
+// Request sends an HTTP request through the emulated API Gateway. path
+// may carry a query string.
+func (c *Client) Request(method, path string, opts ...RequestOption) *HTTPResponse {
+	r := httptest.NewRequest(method, path, nil)
+	r.Header.Del("User-Agent")
+	for _, o := range opts {
+		o(r)
+	}
+	w := httptest.NewRecorder()
+	c.gw.ServeHTTP(w, r)
+	res := w.Result()
+	body, _ := io.ReadAll(res.Body)
+	return &HTTPResponse{StatusCode: res.StatusCode, Header: res.Header, Body: body}
+}
+
+// Get sends a GET request.
+func (c *Client) Get(path string, opts ...RequestOption) *HTTPResponse {
+	return c.Request(http.MethodGet, path, opts...)
+}
+
+// Post sends a POST request.
+func (c *Client) Post(path string, opts ...RequestOption) *HTTPResponse {
+	return c.Request(http.MethodPost, path, opts...)
+}
+
+// Put sends a PUT request.
+func (c *Client) Put(path string, opts ...RequestOption) *HTTPResponse {
+	return c.Request(http.MethodPut, path, opts...)
+}
+
+// Patch sends a PATCH request.
+func (c *Client) Patch(path string, opts ...RequestOption) *HTTPResponse {
+	return c.Request(http.MethodPatch, path, opts...)
+}
+
+// Delete sends a DELETE request.
+func (c *Client) Delete(path string, opts ...RequestOption) *HTTPResponse {
+	return c.Request(http.MethodDelete, path, opts...)
+}
+
+// Options sends an OPTIONS request.
+func (c *Client) Options(path string, opts ...RequestOption) *HTTPResponse {
+	return c.Request(http.MethodOptions, path, opts...)
+}
+
+// Head sends a HEAD request.
+func (c *Client) Head(path string, opts ...RequestOption) *HTTPResponse {
+	return c.Request(http.MethodHead, path, opts...)
+}
+
+// InvokeResponse is a function's result.
+type InvokeResponse struct {
+	Payload []byte
+}
+
+// JSON decodes the payload into v.
+func (r *InvokeResponse) JSON(v any) error { return json.Unmarshal(r.Payload, v) }
+
+// Invoke runs the named function with payload ([]byte / json.RawMessage
+// sent as is, anything else JSON-encoded). An unknown name returns an
+// error wrapping chalice.ErrFunctionNotFound; a function error is returned
+// as the error.
+func (c *Client) Invoke(name string, payload any) (*InvokeResponse, error) {
+	var raw []byte
+	switch p := payload.(type) {
+	case []byte:
+		raw = p
+	case json.RawMessage:
+		raw = p
+	case nil:
+		raw = []byte("{}")
+	default:
+		b, err := json.Marshal(p)
+		if err != nil {
+			return nil, fmt.Errorf("chalicetest: encoding payload: %w", err)
+		}
+		raw = b
+	}
+	out, err := c.invokeRaw(context.Background(), name, raw)
+	if err != nil {
+		return nil, err
+	}
+	return &InvokeResponse{Payload: out}, nil
+}

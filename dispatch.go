@@ -1,0 +1,393 @@
+package chalice
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/gochalice/chalice/internal/proxyevent"
+)
+
+// ErrUnauthorized makes a built-in authorizer answer 401 Unauthorized
+// (API Gateway maps the Lambda error "Unauthorized" to 401).
+var ErrUnauthorized = errors.New("Unauthorized")
+
+// ErrFunctionNotFound is returned by Invoke for an unknown function name.
+var ErrFunctionNotFound = errors.New("function not found")
+
+// Invoke runs one invocation of the named function (api_handler, an
+// authorizer, an event handler, a pure Lambda or websocket_*) in process,
+// exactly as the Lambda runtime would: payload is the event JSON, the
+// result is the JSON the function returns. A function error is returned as
+// the error; panics are recovered into a *PanicError.
+func (a *App) Invoke(ctx context.Context, function string, payload []byte) (out []byte, err error) {
+	rt, err := a.runtime()
+	if err != nil {
+		return nil, err
+	}
+	fn, ok := rt.functions[function]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q (app %s has %s)", ErrFunctionNotFound, function, a.Name, strings.Join(rt.functionNames(), ", "))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, &PanicError{Value: p, Stack: debug.Stack()}
+		}
+	}()
+	return fn(ctx, payload)
+}
+
+func (rt *runtimeApp) functionNames() []string {
+	names := make([]string, 0, len(rt.manifest.Functions))
+	for _, f := range rt.manifest.Functions {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+var eventPool = sync.Pool{New: func() any { return new(proxyevent.Request) }}
+
+// routeKey carries the matched path entry from invokeAPI to serveHTTP
+// through the middleware chain.
+type matched struct {
+	pe *pathEntry
+}
+
+// invokeAPI is the api_handler function: one REST/HTTP API/Function URL
+// request in, one proxy response out.
+func (rt *runtimeApp) invokeAPI(ctx context.Context, payload []byte) ([]byte, error) {
+	ev := eventPool.Get().(*proxyevent.Request)
+	defer eventPool.Put(ev)
+	if err := proxyevent.DecodeInto(payload, ev); err != nil || ev.Kind == proxyevent.KindUnknown || ev.Kind == proxyevent.KindWebsocket {
+		return rt.encode(proxyevent.KindV1, unknownRequest(), nil)
+	}
+	kind := ev.Kind
+	var pe *pathEntry
+	var params map[string]string
+	switch {
+	case kind == proxyevent.KindV1:
+		template := ev.Resource
+		if template == "" {
+			template = ev.Context.ResourcePath
+		}
+		if template == "" {
+			return rt.encode(kind, unknownRequest(), nil)
+		}
+		pe = rt.paths[template]
+		params = ev.PathParameters
+		if pe == nil {
+			// A template written differently ({p...}); match the concrete path.
+			if _, p, ps, ok := rt.table.Match(ev.Path); ok {
+				pe, params = p, ps.Map()
+			}
+		}
+		if pe == nil {
+			return rt.encode(kind, missingAuthToken(), nil)
+		}
+	default:
+		if t := ev.Resource; t != "" && t != "$default" {
+			pe = rt.paths[t]
+			params = ev.PathParameters
+		}
+		if pe == nil {
+			if _, p, ps, ok := rt.table.Match(ev.Path); ok {
+				pe, params = p, ps.Map()
+			}
+		}
+		if pe == nil {
+			return rt.encode(kind, &Response{StatusCode: http.StatusNotFound, Headers: map[string]string{"Content-Type": "application/json"}, Body: `{"message":"Not Found"}`}, nil)
+		}
+	}
+	req, err := newRequest(ctx, ev, pe.template.String(), params)
+	if err != nil {
+		var ce *Error
+		errors.As(err, &ce)
+		return rt.encode(kind, rt.errorResponse(ctx, nil, ce, nil), nil)
+	}
+	req.route = &matched{pe: pe}
+	resp := rt.runHTTP(ctx, req)
+	return rt.encode(kind, resp, req)
+}
+
+// runHTTP runs the middleware chain with Chalice's global error handler
+// outermost: errors and panics become the generic 500.
+func (rt *runtimeApp) runHTTP(ctx context.Context, req *Request) (resp *Response) {
+	defer func() {
+		if p := recover(); p != nil {
+			resp = rt.unhandled(ctx, req, &PanicError{Value: p, Stack: debug.Stack()})
+		}
+	}()
+	out, err := rt.httpNext(ctx, req)
+	if err != nil {
+		return rt.unhandled(ctx, req, err)
+	}
+	r, ok := out.(*Response)
+	if !ok || r == nil {
+		return rt.unhandled(ctx, req, fmt.Errorf("http middleware returned %T, want *chalice.Response", out))
+	}
+	return r
+}
+
+// serveHTTP is the innermost HTTP handler (Chalice's _main_rest_api_handler).
+func (rt *runtimeApp) serveHTTP(ctx context.Context, event any) (any, error) {
+	req, ok := event.(*Request)
+	if !ok || req.route == nil {
+		return nil, fmt.Errorf("http middleware passed %T to next, want the *chalice.Request it received", event)
+	}
+	pe := req.route.pe
+	entry, ok := pe.methods[req.Method]
+	if !ok {
+		if req.Method == http.MethodOptions && pe.cors != nil && req.Source != "rest" {
+			return preflight(pe), nil
+		}
+		return rt.errorResponse(ctx, req, MethodNotAllowedError("Unsupported method: %s", req.Method),
+			map[string]string{"Allow": strings.Join(pe.order, ", ")}), nil
+	}
+	var cors map[string]string
+	if entry.effCORS != nil {
+		cors = entry.effCORS.Headers()
+	}
+	if len(entry.contentTypes) > 0 {
+		ct, ok := req.Headers.Lookup("content-type")
+		if !ok {
+			ct = "application/json"
+		}
+		if !matchesContentType(strings.ToLower(ct), entry.contentTypes) {
+			return rt.errorResponse(ctx, req, NewError(http.StatusUnsupportedMediaType, "UnsupportedMediaType", "Unsupported media type: %s", ct), cors), nil
+		}
+	}
+	resp, err := rt.callView(ctx, entry, req)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range cors {
+		if !resp.hasHeader(k) {
+			resp.SetHeader(k, v)
+		}
+	}
+	if req.Source == "rest" {
+		accept, hasAccept := req.Headers.Lookup("accept")
+		// The check assumes application/json when the view set no
+		// Content-Type, but the message shows the header as it is ('' when
+		// missing), as Chalice's _main_rest_api_handler does.
+		shown, ok := resp.header("content-type")
+		ct := shown
+		if !ok {
+			ct = "application/json"
+		}
+		if matchesContentType(strings.ToLower(ct), rt.app.API.BinaryTypes) && (!hasAccept || !matchesContentType(strings.ToLower(accept), rt.app.API.BinaryTypes)) {
+			return rt.errorResponse(ctx, req, NewError(http.StatusBadRequest, "BadRequest",
+				"Request did not specify an Accept header with %s, The response has a Content-Type of %s. If a response has a binary Content-Type then the request must specify an Accept header that matches.", shown, shown), cors), nil
+		}
+	}
+	return resp, nil
+}
+
+// callView runs the view and converts its result (Chalice's
+// _get_view_function_response). Only ErrUnhandled errors escape.
+func (rt *runtimeApp) callView(ctx context.Context, entry *routeEntry, req *Request) (resp *Response, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			resp, err = rt.unhandled(ctx, req, &PanicError{Value: p, Stack: debug.Stack()}), nil
+		}
+	}()
+	v, err := entry.handler(ctx, req)
+	if err != nil {
+		if errors.Is(err, ErrUnhandled) {
+			return nil, err
+		}
+		var ce *Error
+		if errors.As(err, &ce) {
+			return rt.errorResponse(ctx, req, ce, nil), nil
+		}
+		return rt.unhandled(ctx, req, err), nil
+	}
+	resp = toResponse(v)
+	if err := resp.validateHeaders(); err != nil {
+		return rt.unhandled(ctx, req, err), nil
+	}
+	return resp, nil
+}
+
+func preflight(pe *pathEntry) *Response {
+	h := pe.cors.Headers()
+	methods := []string{}
+	for _, m := range pe.order {
+		if pe.methods[m].effCORS != nil {
+			methods = append(methods, m)
+		}
+	}
+	methods = append(methods, "OPTIONS")
+	h["Access-Control-Allow-Methods"] = strings.Join(methods, ",")
+	return &Response{StatusCode: http.StatusOK, Headers: h, Body: ""}
+}
+
+// errorResponse builds Chalice's {"Code","Message"} body, giving the app's
+// error hook a chance to replace it.
+func (rt *runtimeApp) errorResponse(ctx context.Context, req *Request, e *Error, headers map[string]string) *Response {
+	if e == nil {
+		e = ChaliceViewError("An internal server error occurred.")
+	}
+	if hook := rt.app.OnError; hook != nil {
+		if r := hook(ctx, req, e); r != nil {
+			return r
+		}
+	}
+	h := make(map[string]string, len(headers))
+	for k, v := range headers {
+		h[k] = v
+	}
+	return &Response{StatusCode: e.StatusCode, Headers: h, Body: errorBody{Code: e.Code, Message: e.Message}}
+}
+
+type errorBody struct {
+	Code    string `json:"Code"`
+	Message string `json:"Message"`
+}
+
+// unhandled is Chalice's _unhandled_exception_to_response.
+func (rt *runtimeApp) unhandled(ctx context.Context, req *Request, err error) *Response {
+	path := "unknown"
+	if req != nil {
+		path = req.Path
+	}
+	rt.app.Log.ErrorContext(ctx, "Caught exception for path "+path, "error", err)
+	if rt.app.Debug {
+		text := fmt.Sprintf("%+v\n", err)
+		var pe *PanicError
+		if errors.As(err, &pe) {
+			text += string(pe.Stack)
+		}
+		return &Response{StatusCode: http.StatusInternalServerError, Headers: map[string]string{"Content-Type": "text/plain"}, Body: text}
+	}
+	e := &Error{StatusCode: http.StatusInternalServerError, Code: "InternalServerError", Message: "An internal server error occurred.", Err: err}
+	return rt.errorResponse(ctx, req, e, nil)
+}
+
+func unknownRequest() *Response {
+	return &Response{StatusCode: http.StatusInternalServerError, Body: errorBody{Code: "InternalServerError", Message: "Unknown request."}}
+}
+
+func missingAuthToken() *Response {
+	return &Response{StatusCode: http.StatusForbidden, Headers: map[string]string{"Content-Type": "application/json", "x-amzn-ErrorType": "MissingAuthenticationTokenException"},
+		Body: `{"message":"Missing Authentication Token"}`}
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// encode serialises resp for the payload format of the request.
+func (rt *runtimeApp) encode(kind proxyevent.Kind, resp *Response, req *Request) ([]byte, error) {
+	var out proxyevent.Response
+	binary := rt.app.API.BinaryTypes
+	if err := resp.encode(binary, &out); err != nil {
+		if err2 := rt.unhandled(context.Background(), req, err).encode(binary, &out); err2 != nil {
+			return nil, err2
+		}
+	}
+	bp := bufPool.Get().(*[]byte)
+	b := proxyevent.AppendResponse((*bp)[:0], kind, &out)
+	res := make([]byte, len(b))
+	copy(res, b)
+	*bp = b
+	bufPool.Put(bp)
+	return res, nil
+}
+
+// authorizerFunc runs a built-in authorizer (TOKEN event in, policy out).
+func (rt *runtimeApp) authorizerFunc(au *BuiltinAuthorizer) invokeFunc {
+	return func(ctx context.Context, payload []byte) ([]byte, error) {
+		var ev events.APIGatewayCustomAuthorizerRequest
+		if err := json.Unmarshal(payload, &ev); err != nil {
+			return nil, fmt.Errorf("authorizer %s: decoding event: %w", au.name, err)
+		}
+		req := &AuthRequest{AuthType: ev.Type, Token: ev.AuthorizationToken, MethodARN: ev.MethodArn}
+		resp, err := au.fn(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		if resp == nil {
+			return []byte("null"), nil
+		}
+		return json.Marshal(resp.Result(req.MethodARN))
+	}
+}
+
+// eventFunc runs an event handler inside its middleware chain.
+func (rt *runtimeApp) eventFunc(e *eventEntry) invokeFunc {
+	next := chain(rt.app.middleware, e.mwType, e.call)
+	return func(ctx context.Context, payload []byte) ([]byte, error) {
+		ev, err := e.decode(payload)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", e.name, err)
+		}
+		out, err := next(ctx, ev)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(out)
+	}
+}
+
+// pureFunc runs a pure Lambda inside its middleware chain.
+func (rt *runtimeApp) pureFunc(p *pureEntry) invokeFunc {
+	return func(ctx context.Context, payload []byte) ([]byte, error) {
+		final := func(ctx context.Context, ev any) (any, error) {
+			raw, _ := ev.(json.RawMessage)
+			if raw == nil {
+				raw = payload
+			}
+			return p.fn(ctx, raw)
+		}
+		next := chain(rt.app.middleware, EventPureLambda, final)
+		out, err := next(ctx, json.RawMessage(payload))
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(out)
+	}
+}
+
+// websocketFunc runs a websocket handler.
+func (rt *runtimeApp) websocketFunc(w *wsEntry) invokeFunc {
+	return func(ctx context.Context, payload []byte) ([]byte, error) {
+		ev := &WebsocketEvent{}
+		if err := json.Unmarshal(payload, &ev.APIGatewayWebsocketProxyRequest); err != nil {
+			return nil, fmt.Errorf("%s: decoding websocket event: %w", w.function, err)
+		}
+		rc := ev.RequestContext
+		ev.DomainName, ev.Stage, ev.ConnectionID, ev.Body = rc.DomainName, rc.Stage, rc.ConnectionID, ev.APIGatewayWebsocketProxyRequest.Body
+		ev.API = rt.app.Websocket.forEvent(rc.APIID, rc.DomainName, rc.Stage)
+		final := func(ctx context.Context, event any) (any, error) {
+			wev, _ := event.(*WebsocketEvent)
+			if wev == nil {
+				wev = ev
+			}
+			return w.fn(ctx, wev)
+		}
+		out, err := chain(rt.app.middleware, EventWebsocket, final)(ctx, ev)
+		var resp *Response
+		if err != nil {
+			var ce *Error
+			if !errors.As(err, &ce) {
+				return nil, err
+			}
+			resp = &Response{StatusCode: ce.StatusCode, Body: errorBody{Code: ce.Code, Message: ce.Message}}
+		} else if r, ok := out.(*Response); ok && r != nil {
+			resp = r
+		}
+		if resp == nil {
+			return []byte(`{"statusCode":200}`), nil
+		}
+		var pr proxyevent.Response
+		if err := resp.encode(nil, &pr); err != nil {
+			return nil, err
+		}
+		return proxyevent.AppendResponse(nil, proxyevent.KindWebsocket, &pr), nil
+	}
+}

@@ -1,0 +1,19 @@
+// Package commands wires every gochalice verb into the root command.
+package commands
+
+import (
+	"github.com/gochalice/chalice/internal/cli"
+	"github.com/gochalice/chalice/internal/cli/invoke"
+	"github.com/gochalice/chalice/internal/cli/local"
+	"github.com/gochalice/chalice/internal/cli/newproject"
+	"github.com/gochalice/chalice/internal/cli/version"
+)
+
+// Main runs the CLI with args and returns the exit status.
+func Main(args []string) int {
+	f := cli.NewFactory()
+	root := cli.NewRoot(f, version.NewCmd, newproject.NewCmd, local.NewCmd, invoke.NewCmd)
+	root.Version = version.String()
+	root.SetVersionTemplate("{{.Version}}\n")
+	return cli.Run(root, f, args)
+}

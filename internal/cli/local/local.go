@@ -1,0 +1,319 @@
+// Package local implements `gochalice local`: it builds the app for this
+// machine, runs the real binary in Lambda mode under the Lambda Runtime API
+// emulator (internal/runtimeapi) and serves it through the API Gateway
+// emulator (internal/gateway), so what answers locally is the code path
+// that answers on Lambda.
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gochalice/chalice/config"
+	"github.com/gochalice/chalice/internal/appbuild"
+	"github.com/gochalice/chalice/internal/cli"
+	"github.com/gochalice/chalice/internal/gateway"
+	"github.com/gochalice/chalice/internal/runtimeapi"
+	"github.com/gochalice/chalice/manifest"
+	"github.com/spf13/cobra"
+)
+
+// Options are the flags of `gochalice local`.
+type Options struct {
+	IO         cli.IO
+	ProjectDir string
+	Host       string
+	Port       int
+	Stage      string
+	Autoreload bool
+	Workers    int
+	// Ready, when set, receives the server's address once it is listening
+	// (for tests).
+	Ready func(addr string)
+}
+
+// NewCmd returns the local command.
+func NewCmd(f *cli.Factory) *cobra.Command {
+	opts := &Options{}
+	cmd := &cobra.Command{
+		Use:   "local",
+		Short: "Run the app locally behind an API Gateway emulator",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir, err := f.ProjectPath()
+			if err != nil {
+				return err
+			}
+			opts.IO, opts.ProjectDir = f.IO, dir
+			return Run(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Host, "host", "127.0.0.1", "Host to listen on")
+	cmd.Flags().IntVar(&opts.Port, "port", 8000, "Port to listen on")
+	cmd.Flags().StringVar(&opts.Stage, "stage", config.DefaultStage, "Name of the Chalice stage for the local server to use.")
+	cmd.Flags().BoolVar(&opts.Autoreload, "autoreload", true, "Automatically restart server when code changes.")
+	cmd.Flags().IntVar(&opts.Workers, "workers", 4, "Warm worker processes per function")
+	return cmd
+}
+
+// state is one build of the app being served.
+type state struct {
+	mu     sync.RWMutex // readers: requests in flight; writer: close
+	closed bool
+	gw     *gateway.Gateway
+	pools  map[string]*runtimeapi.Pool
+	m      *manifest.Manifest
+}
+
+func (s *state) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	for _, p := range s.pools {
+		_ = p.Close()
+	}
+}
+
+// apiGatewayTimeout is API Gateway's integration timeout.
+const apiGatewayTimeout = 29 * time.Second
+
+// Run serves until ctx is cancelled.
+func Run(ctx context.Context, o *Options) error {
+	cfg, err := config.Load(o.ProjectDir)
+	if err != nil {
+		return err
+	}
+	if err := cfg.CheckStage(o.Stage); err != nil {
+		return err
+	}
+	srv := &server{o: o, cfg: cfg, binDir: filepath.Join(o.ProjectDir, ".chalice", "build", "local")}
+	st, err := srv.load(ctx)
+	if err != nil {
+		return err
+	}
+	srv.cur.Store(st)
+	defer func() { srv.cur.Load().close() }()
+
+	ln, err := net.Listen("tcp", net.JoinHostPort(o.Host, strconv.Itoa(o.Port)))
+	if err != nil {
+		return fmt.Errorf("listening on %s:%d: %w", o.Host, o.Port, err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 1 << 20}
+	addr := ln.Addr().String()
+	fmt.Fprintf(o.IO.Out, "Serving on http://%s\n", addr)
+	if o.Ready != nil {
+		o.Ready(addr)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	if o.Autoreload {
+		go srv.watch(ctx)
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = hs.Shutdown(shutdownCtx)
+	return nil
+}
+
+type server struct {
+	o      *Options
+	cfg    *config.Config
+	binDir string
+	cur    atomic.Pointer[state]
+	gen    atomic.Int64
+}
+
+// load builds the app and starts a gateway over fresh worker pools.
+func (s *server) load(ctx context.Context) (*state, error) {
+	gen := s.gen.Add(1)
+	bin, err := appbuild.Build(ctx, appbuild.Options{ProjectDir: s.o.ProjectDir, Output: filepath.Join(s.binDir, fmt.Sprintf("bootstrap-%d", gen))})
+	if err != nil {
+		return nil, err
+	}
+	m, err := appbuild.ReadManifest(ctx, bin)
+	if err != nil {
+		return nil, err
+	}
+	st := &state{m: m, pools: map[string]*runtimeapi.Pool{}}
+	for _, fn := range m.Functions {
+		if fn.Kind != manifest.KindAPIHandler && fn.Kind != manifest.KindAuthorizer {
+			continue
+		}
+		env := []string{"AWS_CHALICE_CLI_MODE=false"}
+		for k, v := range s.cfg.EnvironmentVariables(s.o.Stage, fn.Name) {
+			env = append(env, k+"="+v)
+		}
+		pool, err := runtimeapi.NewPool(runtimeapi.Config{
+			Binary: bin, Function: fn.Handler, Env: env, Dir: s.o.ProjectDir,
+			Timeout:    time.Duration(s.cfg.LambdaTimeout(s.o.Stage, fn.Name)) * time.Second,
+			MemoryMB:   s.cfg.LambdaMemorySize(s.o.Stage, fn.Name),
+			MaxWorkers: s.o.Workers, Stdout: s.o.IO.ErrOut, Stderr: s.o.IO.ErrOut,
+		})
+		if err != nil {
+			st.close()
+			return nil, err
+		}
+		st.pools[fn.Name] = pool
+	}
+	inv := gateway.InvokerFunc(func(ctx context.Context, function string, payload []byte) ([]byte, error) {
+		p := st.pools[function]
+		if p == nil {
+			return nil, fmt.Errorf("function %q is not part of the app", function)
+		}
+		ctx, cancel := context.WithTimeout(ctx, apiGatewayTimeout)
+		defer cancel()
+		out, err := p.Invoke(ctx, payload)
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, &runtimeapi.TimeoutError{Function: function, Duration: apiGatewayTimeout}
+		}
+		return out, err
+	})
+	gw, err := gateway.New(m, inv, gateway.Options{
+		Stage: s.cfg.APIGatewayStage(s.o.Stage), CacheAuthorizers: true,
+		Warn: func(msg string) { fmt.Fprintln(s.o.IO.ErrOut, "Warning:", msg) },
+	})
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	st.gw = gw
+	if api := st.pools[manifest.APIHandlerName]; api != nil {
+		_ = api.Warm(ctx, 1)
+	}
+	return st, nil
+}
+
+// ServeHTTP serves one request on the current build and logs it.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	lw := &logWriter{ResponseWriter: w}
+	for {
+		st := s.cur.Load()
+		st.mu.RLock()
+		if st.closed {
+			st.mu.RUnlock()
+			continue
+		}
+		st.gw.ServeHTTP(lw, r)
+		st.mu.RUnlock()
+		break
+	}
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	fmt.Fprintf(s.o.IO.ErrOut, "%s - - [%s] \"%s %s %s\" %d -\n", host, time.Now().Format("02/Jan/2006 15:04:05"), r.Method, r.RequestURI, r.Proto, lw.status())
+}
+
+type logWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (l *logWriter) WriteHeader(code int) {
+	if l.code == 0 {
+		l.code = code
+	}
+	l.ResponseWriter.WriteHeader(code)
+}
+
+func (l *logWriter) Write(b []byte) (int, error) {
+	if l.code == 0 {
+		l.code = http.StatusOK
+	}
+	return l.ResponseWriter.Write(b)
+}
+
+func (l *logWriter) status() int {
+	if l.code == 0 {
+		return http.StatusOK
+	}
+	return l.code
+}
+
+var _ io.Writer = (*logWriter)(nil)
+
+// pollInterval is how often autoreload looks for changed files.
+const pollInterval = 400 * time.Millisecond
+
+// watch rebuilds on source changes; a failed build keeps the last good one.
+func (s *server) watch(ctx context.Context) {
+	last := fingerprint(s.o.ProjectDir)
+	t := time.NewTicker(pollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		fp := fingerprint(s.o.ProjectDir)
+		if fp == last {
+			continue
+		}
+		last = fp
+		if cfg, err := config.Load(s.o.ProjectDir); err == nil {
+			s.cfg = cfg
+		} else {
+			fmt.Fprintf(s.o.IO.ErrOut, "Reload failed, still serving the last good build:\n%v\n", err)
+			continue
+		}
+		st, err := s.load(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			fmt.Fprintf(s.o.IO.ErrOut, "Reload failed, still serving the last good build:\n%v\n", err)
+			continue
+		}
+		old := s.cur.Swap(st)
+		go old.close()
+		fmt.Fprintf(s.o.IO.ErrOut, "Reloaded: serving the new build (%d functions)\n", len(st.m.Functions))
+	}
+}
+
+// fingerprint summarises the names, sizes and modification times of the
+// files a rebuild depends on.
+func fingerprint(dir string) string {
+	h := fnv.New64a()
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if path != dir && (strings.HasPrefix(name, ".") && name != ".chalice" || name == "build" || name == "deployments" || name == "node_modules" || name == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") && name != "go.mod" && name != "go.sum" && name != "config.json" {
+			return nil
+		}
+		if strings.HasSuffix(name, "_test.go") {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		fmt.Fprintf(h, "%s|%d|%d\n", path, info.Size(), info.ModTime().UnixNano())
+		return nil
+	})
+	return strconv.FormatUint(h.Sum64(), 16)
+}

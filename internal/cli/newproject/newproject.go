@@ -1,0 +1,205 @@
+// Package newproject implements `gochalice new-project`: a project that
+// builds at once, with .chalice/config.json, a README and a hello app.
+package newproject
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"text/template"
+
+	"github.com/gochalice/chalice"
+	"github.com/gochalice/chalice/internal/cli"
+	"github.com/spf13/cobra"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// ProjectTypes are the templates new-project offers.
+var ProjectTypes = []string{"rest-api", "lambda-only", "s3-event", "websocket", "web"}
+
+// LibraryDirEnv overrides where the gochalice library source is (used for
+// the go.mod replace directive).
+const LibraryDirEnv = "GOCHALICE_LIBRARY_DIR"
+
+// Options are the flags of new-project.
+type Options struct {
+	IO          cli.IO
+	Dir         string // parent directory (the project dir flag or CWD)
+	Name        string
+	ProjectType string
+	LibraryDir  string // checkout of github.com/gochalice/chalice
+	SkipTidy    bool
+}
+
+// NewCmd returns the new-project command.
+func NewCmd(f *cli.Factory) *cobra.Command {
+	opts := &Options{}
+	cmd := &cobra.Command{
+		Use:   "new-project NAME",
+		Short: "Create a new gochalice project",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir, err := f.ProjectPath()
+			if err != nil {
+				return err
+			}
+			opts.IO, opts.Dir, opts.Name = f.IO, dir, args[0]
+			return Run(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.ProjectType, "project-type", "t", "rest-api", "Project type: "+strings.Join(ProjectTypes, ", "))
+	return cmd
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+
+type data struct {
+	AppName     string
+	Version     string
+	ProjectType string
+}
+
+// Run creates the project.
+func Run(ctx context.Context, o *Options) error {
+	if !nameRE.MatchString(o.Name) {
+		return &cli.ExitError{Code: cli.ExitFail, Err: fmt.Errorf("invalid project name %q: use letters, digits, '-' and '_' (it becomes the app name in every resource name)", o.Name)}
+	}
+	if !slices.Contains(ProjectTypes, o.ProjectType) {
+		return &cli.ExitError{Code: cli.ExitFail, Err: fmt.Errorf("unknown --project-type %q (valid: %s)", o.ProjectType, strings.Join(ProjectTypes, ", "))}
+	}
+	target := filepath.Join(o.Dir, o.Name)
+	if _, err := os.Stat(target); err == nil {
+		return &cli.ExitError{Code: 1, Err: fmt.Errorf("Directory already exists: %s", o.Name)}
+	}
+	lib := o.LibraryDir
+	if lib == "" {
+		var err error
+		if lib, err = libraryDir(); err != nil {
+			return err
+		}
+	}
+	files, err := render(o, lib)
+	if err != nil {
+		return err
+	}
+	// Write into a temporary sibling and rename, so a failure leaves nothing.
+	tmp, err := os.MkdirTemp(o.Dir, "."+o.Name+"-new-")
+	if err != nil {
+		return fmt.Errorf("creating project directory: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	for name, content := range files {
+		p := filepath.Join(tmp, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return fmt.Errorf("creating %s: %w", name, err)
+		}
+		if err := os.WriteFile(p, content, 0o644); err != nil {
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+	}
+	if !o.SkipTidy {
+		if err := tidy(ctx, tmp); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(tmp, target); err != nil {
+		return fmt.Errorf("creating %s: %w", target, err)
+	}
+	fmt.Fprintf(o.IO.Out, "Your project has been generated in ./%s\n", o.Name)
+	return nil
+}
+
+func render(o *Options, lib string) (map[string][]byte, error) {
+	d := data{AppName: o.Name, Version: chalice.Version, ProjectType: o.ProjectType}
+	files := map[string][]byte{}
+	sub, err := fs.Sub(templates, "templates/"+o.ProjectType)
+	if err != nil {
+		return nil, err
+	}
+	err = fs.WalkDir(sub, ".", func(path string, de fs.DirEntry, err error) error {
+		if err != nil || de.IsDir() {
+			return err
+		}
+		raw, err := fs.ReadFile(sub, path)
+		if err != nil {
+			return err
+		}
+		t, err := template.New(path).Parse(string(raw))
+		if err != nil {
+			return fmt.Errorf("template %s: %w", path, err)
+		}
+		var buf bytes.Buffer
+		if err := t.Execute(&buf, d); err != nil {
+			return fmt.Errorf("template %s: %w", path, err)
+		}
+		files[strings.TrimSuffix(path, ".tmpl")] = buf.Bytes()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	files[".chalice/config.json"] = []byte(fmt.Sprintf(`{
+  "version": "2.0",
+  "app_name": %q,
+  "stages": {
+    "dev": {
+      "api_gateway_stage": "api"
+    }
+  }
+}
+`, o.Name))
+	files[".gitignore"] = []byte(".chalice/deployments/\n.chalice/build/\n/bootstrap\n")
+	files["go.mod"] = []byte(fmt.Sprintf("module %s\n\ngo 1.26\n\nrequire github.com/gochalice/chalice v0.0.0-00010101000000-000000000000\n\n"+
+		"// The gochalice library is used from this checkout (it is not published).\nreplace github.com/gochalice/chalice => %s\n", o.Name, lib))
+	files["README.md"] = []byte(fmt.Sprintf("# %s\n\nA gochalice app (%s).\n\n"+
+		"- `gochalice local` serves it on http://127.0.0.1:8000 (rebuilding on every change).\n"+
+		"- `go test ./...` runs its tests.\n"+
+		"- `.chalice/config.json` holds its stages and per-function settings.\n", o.Name, o.ProjectType))
+	return files, nil
+}
+
+// libraryDir finds the gochalice library checkout this CLI was built from.
+func libraryDir() (string, error) {
+	if d := os.Getenv(LibraryDirEnv); d != "" {
+		return filepath.Abs(d)
+	}
+	_, file, _, ok := runtime.Caller(0)
+	if ok && filepath.IsAbs(file) {
+		// file is <lib>/internal/cli/newproject/newproject.go
+		d := filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..", ".."))
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && bytes.Contains(b, []byte("module github.com/gochalice/chalice\n")) {
+			return d, nil
+		}
+	}
+	return "", errors.New("cannot find the gochalice library source this CLI was built from (it was built with -trimpath?): set " + LibraryDirEnv + " to a checkout of github.com/gochalice/chalice")
+}
+
+// tidy resolves the new module's requirements, offline first (the module
+// cache usually has everything the library needs).
+func tidy(ctx context.Context, dir string) error {
+	run := func(env ...string) ([]byte, error) {
+		cmd := exec.CommandContext(ctx, "go", "mod", "tidy")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), env...)
+		return cmd.CombinedOutput()
+	}
+	if _, err := run("GOFLAGS=-mod=mod", "GOPROXY=off"); err == nil {
+		return nil
+	}
+	if out, err := run(); err != nil {
+		return fmt.Errorf("go mod tidy in the new project failed: %w\n%s", err, out)
+	}
+	return nil
+}

@@ -1,0 +1,102 @@
+package newproject
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gochalice/chalice/internal/appbuild"
+	"github.com/gochalice/chalice/internal/cli"
+)
+
+func TestNewProjectBuildsEveryType(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds projects")
+	}
+	for _, pt := range ProjectTypes {
+		t.Run(pt, func(t *testing.T) {
+			dir := t.TempDir()
+			var out bytes.Buffer
+			opts := &Options{IO: cli.IO{Out: &out, ErrOut: &out}, Dir: dir, Name: "hello-" + pt, ProjectType: pt}
+			if err := Run(context.Background(), opts); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := out.String(), "Your project has been generated in ./hello-"+pt+"\n"; got != want {
+				t.Errorf("output %q, want %q", got, want)
+			}
+			proj := filepath.Join(dir, opts.Name)
+			var cfg map[string]any
+			raw, err := os.ReadFile(filepath.Join(proj, ".chalice", "config.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(raw, &cfg); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]any{"version": "2.0", "app_name": opts.Name, "stages": map[string]any{"dev": map[string]any{"api_gateway_stage": "api"}}}
+			if g, w := mustJSON(cfg), mustJSON(want); g != w {
+				t.Errorf("config.json = %s, want %s", g, w)
+			}
+			for _, f := range []string{".gitignore", "README.md", "go.mod", "go.sum", "main.go"} {
+				if _, err := os.Stat(filepath.Join(proj, f)); err != nil {
+					t.Errorf("missing %s: %v", f, err)
+				}
+			}
+			bin, err := appbuild.Build(context.Background(), appbuild.Options{ProjectDir: proj, Output: filepath.Join(t.TempDir(), "bootstrap")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := appbuild.ReadManifest(context.Background(), bin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.App != opts.Name {
+				t.Errorf("manifest app = %q", m.App)
+			}
+			if pt != "lambda-only" && (len(m.Routes) != 1 || m.Routes[0].Path != "/" || m.Routes[0].Method != "GET") {
+				t.Errorf("routes = %+v, want GET /", m.Routes)
+			}
+		})
+	}
+}
+
+func mustJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func TestNewProjectRefusesExistingDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "taken"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "taken", "keep.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err := Run(context.Background(), &Options{IO: cli.IO{Out: &out}, Dir: dir, Name: "taken", ProjectType: "rest-api", SkipTidy: true})
+	if err == nil || err.Error() != "Directory already exists: taken" {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "taken", "keep.txt")); string(b) != "mine" {
+		t.Fatalf("existing file was touched")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("left behind: %v", entries)
+	}
+}
+
+func TestNewProjectBadInput(t *testing.T) {
+	tests := []struct{ name, typ, want string }{
+		{"bad name!", "rest-api", `invalid project name "bad name!"`},
+		{"ok", "nope", `unknown --project-type "nope" (valid: rest-api, lambda-only, s3-event, websocket, web)`},
+	}
+	for _, tt := range tests {
+		err := Run(context.Background(), &Options{Dir: t.TempDir(), Name: tt.name, ProjectType: tt.typ, SkipTidy: true})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s/%s: err = %v, want %q", tt.name, tt.typ, err, tt.want)
+		}
+	}
+}

@@ -1,0 +1,307 @@
+package runtimeapi
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// Pool runs warm worker processes of one Lambda function and dispatches
+// invocations to them. It is safe for concurrent use.
+type Pool struct {
+	cfg    settings
+	stdout io.Writer // shared by all workers; an *os.File is handed to them directly
+	stderr io.Writer
+
+	mu      sync.Mutex
+	closed  bool
+	live    int       // workers starting, idle or busy: counts against MaxWorkers
+	idle    []*worker // LIFO, so the most recently used (warmest) worker goes first
+	workers map[*worker]struct{}
+	waiters int           // Invoke calls waiting for a worker
+	changed chan struct{} // closed and replaced when a worker becomes idle or a slot frees
+
+	wg sync.WaitGroup // one per live worker, released when its process is reaped
+
+	started, crashed, timedOut, invocations atomic.Int64
+}
+
+// Stats are counters describing a pool's workers and invocations.
+type Stats struct {
+	Started     int64 // worker processes started
+	Crashed     int64 // worker processes that exited on their own (crash, init failure, init error)
+	TimedOut    int64 // invocations that exceeded the timeout (their worker was killed)
+	Invocations int64 // invocations taken by a function from /next
+	Live        int   // worker processes currently starting, idle or busy
+}
+
+// NewPool validates cfg and returns a pool with no workers yet; they are
+// started on demand by Invoke or ahead of time by Warm. The app binary must
+// exist and be executable.
+func NewPool(cfg Config) (*Pool, error) {
+	s, err := resolve(cfg)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pool{
+		cfg:     s,
+		workers: make(map[*worker]struct{}),
+		changed: make(chan struct{}),
+	}
+	p.stdout, p.stderr = outputWriters(s.Stdout, s.Stderr)
+	return p, nil
+}
+
+// outputWriters wraps the configured writers so that concurrent workers
+// can share them; one lock is used when both are the same writer.
+func outputWriters(stdout, stderr io.Writer) (io.Writer, io.Writer) {
+	var outMu, errMu sync.Mutex
+	wrap := func(w io.Writer, mu *sync.Mutex) io.Writer {
+		if _, ok := w.(*os.File); ok {
+			return w
+		}
+		return syncWriter{mu: mu, w: w}
+	}
+	if stdout == stderr {
+		w := wrap(stdout, &outMu)
+		return w, w
+	}
+	return wrap(stdout, &outMu), wrap(stderr, &errMu)
+}
+
+// Invoke runs one invocation of the function with payload (at most
+// [MaxPayloadSize] bytes) and returns the function's response.
+//
+// It returns a [*FunctionError], [*TimeoutError], [*CrashError] or
+// [*InitError] for the corresponding failures, an error wrapping
+// [ErrClosed] once the pool is closed, and ctx.Err() if ctx is done first;
+// in that case an invocation the function already took keeps running, and
+// its worker becomes idle only when it finishes or times out.
+func (p *Pool) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	if len(payload) > MaxPayloadSize {
+		return nil, fmt.Errorf("runtimeapi: invoke %s: request payload of %d bytes exceeds the %d byte limit", p.cfg.Function, len(payload), MaxPayloadSize)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	payload = slices.Clone(payload) // the worker may read it after we return
+	if payload == nil {
+		payload = []byte{}
+	}
+	for attempt := 0; ; attempt++ {
+		w, err := p.acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		inv := newInvocation(payload)
+		if !w.assign(inv) {
+			continue // the worker is stopping or gone; it will not come back
+		}
+		select {
+		case out := <-inv.done:
+			if out.redeliver && attempt < maxRedeliveries {
+				continue
+			}
+			return out.body, out.err
+		case <-ctx.Done():
+			w.withdraw(inv)
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// acquire returns an idle worker, a newly started one if fewer than
+// MaxWorkers are live, or waits for one of those to become possible.
+func (p *Pool) acquire(ctx context.Context) (*worker, error) {
+	p.mu.Lock()
+	for {
+		if p.closed {
+			p.mu.Unlock()
+			return nil, fmt.Errorf("runtimeapi: invoke %s: %w", p.cfg.Function, ErrClosed)
+		}
+		if n := len(p.idle); n > 0 {
+			w := p.idle[n-1]
+			p.idle[n-1] = nil
+			p.idle = p.idle[:n-1]
+			p.mu.Unlock()
+			return w, nil
+		}
+		if p.reserveLocked() {
+			p.mu.Unlock()
+			w, err := p.start()
+			if err != nil {
+				return nil, fmt.Errorf("runtimeapi: invoke %s: %w", p.cfg.Function, err)
+			}
+			return w, nil
+		}
+		p.waiters++
+		ch := p.changed
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			p.mu.Lock()
+			p.waiters--
+			p.mu.Unlock()
+			return nil, ctx.Err()
+		}
+		p.mu.Lock()
+		p.waiters--
+	}
+}
+
+// reserveLocked claims a worker slot; p.mu must be held and p not closed.
+// The slot is released by discard (after the process exits) or unreserve.
+func (p *Pool) reserveLocked() bool {
+	if p.live >= p.cfg.MaxWorkers {
+		return false
+	}
+	p.live++
+	p.wg.Add(1)
+	return true
+}
+
+// unreserve releases a slot whose worker failed to start.
+func (p *Pool) unreserve() {
+	p.mu.Lock()
+	p.live--
+	p.notifyLocked()
+	p.mu.Unlock()
+	p.wg.Done()
+}
+
+// notifyLocked wakes the Invoke calls waiting for a worker.
+func (p *Pool) notifyLocked() {
+	if p.waiters > 0 {
+		close(p.changed)
+		p.changed = make(chan struct{})
+	}
+}
+
+// start starts a worker in a slot already reserved.
+func (p *Pool) start() (*worker, error) {
+	w, err := startWorker(p)
+	if err != nil {
+		p.unreserve()
+		return nil, err
+	}
+	p.started.Add(1)
+	p.mu.Lock()
+	p.workers[w] = struct{}{}
+	closed := p.closed
+	p.mu.Unlock()
+	go w.wait()
+	if closed {
+		w.shutdown()
+	}
+	return w, nil
+}
+
+// release makes w idle again unless it is stopping or the pool is closed.
+func (p *Pool) release(w *worker) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || !w.usable() {
+		return
+	}
+	p.idle = append(p.idle, w)
+	p.notifyLocked()
+}
+
+// discard forgets a worker whose process has exited and frees its slot.
+func (p *Pool) discard(w *worker, crashed bool) {
+	if crashed {
+		p.crashed.Add(1)
+	}
+	p.mu.Lock()
+	delete(p.workers, w)
+	if i := slices.Index(p.idle, w); i >= 0 {
+		p.idle = slices.Delete(p.idle, i, i+1)
+	}
+	p.live--
+	p.notifyLocked()
+	p.mu.Unlock()
+}
+
+// Warm starts up to n more workers now (never more than MaxWorkers live in
+// total) and waits until each one polls /next, so that the next
+// invocations do not pay a cold start. It returns the [*CrashError] or
+// [*InitError] of a worker that fails to start, or ctx.Err().
+func (p *Pool) Warm(ctx context.Context, n int) error {
+	var started []*worker
+	for range n {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return fmt.Errorf("runtimeapi: warm %s: %w", p.cfg.Function, ErrClosed)
+		}
+		ok := p.reserveLocked()
+		p.mu.Unlock()
+		if !ok {
+			break
+		}
+		w, err := p.start()
+		if err != nil {
+			return fmt.Errorf("runtimeapi: warm %s: %w", p.cfg.Function, err)
+		}
+		p.release(w)
+		started = append(started, w)
+	}
+	for _, w := range started {
+		select {
+		case <-w.ready:
+		case <-w.exited:
+			if err := w.startupError(); err != nil {
+				return err
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// Close stops every worker process (SIGTERM, then SIGKILL after 2 s),
+// closes their listeners and waits for them to exit. Invocations in flight
+// fail with an error wrapping [ErrClosed]. Close is idempotent; later
+// Invoke calls return an error wrapping ErrClosed.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		p.wg.Wait()
+		return nil
+	}
+	p.closed = true
+	p.idle = nil
+	ws := make([]*worker, 0, len(p.workers))
+	for w := range p.workers {
+		ws = append(ws, w)
+	}
+	p.notifyLocked()
+	p.mu.Unlock()
+
+	for _, w := range ws {
+		w.shutdown()
+	}
+	p.wg.Wait()
+	return nil
+}
+
+// Stats returns a snapshot of the pool's counters.
+func (p *Pool) Stats() Stats {
+	p.mu.Lock()
+	live := p.live
+	p.mu.Unlock()
+	return Stats{
+		Started:     p.started.Load(),
+		Crashed:     p.crashed.Load(),
+		TimedOut:    p.timedOut.Load(),
+		Invocations: p.invocations.Load(),
+		Live:        live,
+	}
+}

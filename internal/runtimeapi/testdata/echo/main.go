@@ -1,0 +1,118 @@
+// Command echo is a Lambda function used by the runtimeapi tests. It
+// echoes its payload, and misbehaves on request:
+//
+//	{"fail":true}        returns an *EchoError
+//	{"panic":true}       panics with "boom"
+//	{"crash":true}       writes to stderr and exits with status 7
+//	{"sleep_ms":N}       sleeps N ms (ignoring the deadline) before answering
+//	{"big":N}            answers with N bytes
+//	{"pid":true}         answers {"pid":<its pid>}
+//	{"spawn":true}       starts a long-lived child and answers {"pid":<child pid>}
+//	{"env":["K",...]}    answers {"K":"value",...}
+//	{"context":true}     answers the lambdacontext values it saw
+//	{"stdout":"s"}       prints s to stdout (and still echoes)
+//
+// ECHO_INIT_SLEEP_MS delays start-up; ECHO_CHILD=1 makes it just sleep.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+)
+
+type request struct {
+	Fail    bool     `json:"fail"`
+	Panic   bool     `json:"panic"`
+	Crash   bool     `json:"crash"`
+	SleepMS int      `json:"sleep_ms"`
+	Big     int      `json:"big"`
+	PID     bool     `json:"pid"`
+	Spawn   bool     `json:"spawn"`
+	Env     []string `json:"env"`
+	Context bool     `json:"context"`
+	Stdout  string   `json:"stdout"`
+}
+
+// EchoError is the error type returned for {"fail":true}.
+type EchoError struct{ msg string }
+
+func (e *EchoError) Error() string { return e.msg }
+
+type handler struct{}
+
+func (handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	var req request
+	_ = json.Unmarshal(payload, &req) // non-JSON payloads are just echoed
+	if req.Stdout != "" {
+		fmt.Println(req.Stdout)
+	}
+	if req.SleepMS > 0 {
+		time.Sleep(time.Duration(req.SleepMS) * time.Millisecond)
+	}
+	switch {
+	case req.Fail:
+		return nil, &EchoError{msg: "requested failure"}
+	case req.Panic:
+		panic("boom")
+	case req.Crash:
+		fmt.Fprintln(os.Stderr, "echo: crashing as requested")
+		os.Exit(7)
+	case req.Big > 0:
+		return bytes.Repeat([]byte("x"), req.Big), nil
+	case req.PID:
+		return json.Marshal(map[string]int{"pid": os.Getpid()})
+	case req.Spawn:
+		self, err := os.Executable()
+		if err != nil {
+			return nil, err
+		}
+		cmd := exec.Command(self)
+		cmd.Env = append(os.Environ(), "ECHO_CHILD=1")
+		if err := cmd.Start(); err != nil {
+			return nil, err
+		}
+		return json.Marshal(map[string]int{"pid": cmd.Process.Pid})
+	case req.Env != nil:
+		out := map[string]string{}
+		for _, k := range req.Env {
+			out[k] = os.Getenv(k)
+		}
+		return json.Marshal(out)
+	case req.Context:
+		lc, _ := lambdacontext.FromContext(ctx)
+		deadline, _ := ctx.Deadline()
+		trace, _ := ctx.Value("x-amzn-trace-id").(string)
+		return json.Marshal(map[string]any{
+			"request_id":    lc.AwsRequestID,
+			"function_arn":  lc.InvokedFunctionArn,
+			"deadline_ms":   deadline.UnixMilli(),
+			"trace_id":      trace,
+			"function_name": lambdacontext.FunctionName,
+			"version":       lambdacontext.FunctionVersion,
+			"memory_mb":     lambdacontext.MemoryLimitInMB,
+			"log_group":     lambdacontext.LogGroupName,
+			"log_stream":    lambdacontext.LogStreamName,
+		})
+	}
+	return payload, nil
+}
+
+func main() {
+	if os.Getenv("ECHO_CHILD") == "1" {
+		time.Sleep(time.Hour)
+		return
+	}
+	if ms, err := strconv.Atoi(os.Getenv("ECHO_INIT_SLEEP_MS")); err == nil {
+		time.Sleep(time.Duration(ms) * time.Millisecond)
+	}
+	lambda.Start(handler{})
+}

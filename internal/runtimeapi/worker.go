@@ -1,0 +1,407 @@
+package runtimeapi
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"slices"
+	"sync"
+	"time"
+)
+
+// invocation is one request travelling through a worker.
+type invocation struct {
+	id      string
+	traceID string
+	payload []byte
+	done    chan outcome // capacity 1; receives exactly one outcome
+
+	// Guarded by the mu of the worker it is assigned to.
+	taken    bool      // the runtime has taken it from /next
+	deadline time.Time // set when taken
+}
+
+// outcome is how an invocation ended.
+type outcome struct {
+	body      []byte
+	err       error
+	redeliver bool // the worker exited before taking it: safe to retry elsewhere
+}
+
+func newInvocation(payload []byte) *invocation {
+	return &invocation{
+		id:      newRequestID(),
+		traceID: newTraceID(time.Now()),
+		payload: payload,
+		done:    make(chan outcome, 1),
+	}
+}
+
+// stopReason records why the pool stopped a worker, if it did.
+type stopReason uint8
+
+const (
+	notStopping   stopReason = iota
+	stopTimeout              // an invocation timed out; the worker was killed
+	stopInitError            // the runtime posted /runtime/init/error
+	stopClose                // the pool is closing
+)
+
+// worker is one process of the app binary and the Runtime API endpoint it
+// talks to. It runs at most one invocation at a time.
+type worker struct {
+	pool   *Pool
+	cmd    *exec.Cmd
+	srv    *http.Server
+	served chan struct{} // closed when srv.Serve has returned
+	tail   *tailBuffer   // last bytes of stderr, for CrashError
+	pipes  []*outputPipe // stdout/stderr copiers, drained after exit
+
+	next      chan *invocation // the assigned invocation, for /next; capacity 1
+	ready     chan struct{}    // closed on the first /next poll
+	stop      chan struct{}    // closed when the worker is stopping or has exited
+	exited    chan struct{}    // closed once the process has been reaped
+	readyOnce sync.Once
+	stopOnce  sync.Once
+
+	mu        sync.Mutex
+	inv       *invocation // assigned (pending or taken); nil when idle
+	timer     *time.Timer // timeout of inv
+	polled    bool        // the runtime has polled /next at least once
+	reason    stopReason
+	dead      bool // the process has been reaped
+	exitErr   error
+	initErr   *InitError
+	killTimer *time.Timer // SIGKILL after SIGTERM
+}
+
+var discardLogger = log.New(io.Discard, "", 0)
+
+// startWorker starts a process of the app binary with its own Runtime API
+// listener.
+func startWorker(p *Pool) (*worker, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen for the runtime API: %w", err)
+	}
+	w := &worker{
+		pool:   p,
+		served: make(chan struct{}),
+		tail:   newTailBuffer(stderrTailSize),
+		next:   make(chan *invocation, 1),
+		ready:  make(chan struct{}),
+		stop:   make(chan struct{}),
+		exited: make(chan struct{}),
+	}
+	cmd := exec.Command(p.cfg.Binary)
+	cmd.Dir = p.cfg.Dir
+	cmd.Env = append(slices.Clip(p.cfg.env), "AWS_LAMBDA_RUNTIME_API="+ln.Addr().String())
+	setProcAttr(cmd)
+
+	fail := func(err error) (*worker, error) {
+		for _, o := range w.pipes {
+			o.abandon()
+		}
+		ln.Close()
+		return nil, err
+	}
+	if f, ok := p.stdout.(*os.File); ok {
+		cmd.Stdout = f
+	} else {
+		o, err := newOutputPipe(p.stdout)
+		if err != nil {
+			return fail(fmt.Errorf("stdout pipe: %w", err))
+		}
+		w.pipes = append(w.pipes, o)
+		cmd.Stdout = o.w
+	}
+	o, err := newOutputPipe(io.MultiWriter(p.stderr, w.tail))
+	if err != nil {
+		return fail(fmt.Errorf("stderr pipe: %w", err))
+	}
+	w.pipes = append(w.pipes, o)
+	cmd.Stderr = o.w
+
+	if err := cmd.Start(); err != nil {
+		return fail(fmt.Errorf("start %s: %w", p.cfg.Binary, err))
+	}
+	for _, o := range w.pipes {
+		o.w.Close() // the child has its own copy
+	}
+	w.cmd = cmd
+	w.srv = &http.Server{
+		Handler:           w.routes(),
+		ErrorLog:          discardLogger,
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	go func() {
+		defer close(w.served)
+		_ = w.srv.Serve(ln) // returns http.ErrServerClosed after Close
+	}()
+	return w, nil
+}
+
+// wait reaps the process, cleans up after it and settles the invocation it
+// held, if any. It runs once per worker.
+func (w *worker) wait() {
+	p := w.pool
+	defer p.wg.Done()
+
+	err := w.cmd.Wait()
+	_ = signalGroup(w.cmd.Process, false) // anything it left behind in its group
+	for _, o := range w.pipes {
+		o.drain(outputDrainTimeout)
+	}
+
+	w.mu.Lock()
+	w.dead = true
+	w.exitErr = err
+	inv := w.inv
+	w.inv = nil
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+	if w.killTimer != nil {
+		w.killTimer.Stop()
+	}
+	reason, polled := w.reason, w.polled
+	taken := inv != nil && inv.taken
+	w.mu.Unlock()
+
+	close(w.exited)
+	w.closeStop()
+	w.srv.Close()
+	<-w.served
+	p.discard(w, reason == notStopping || reason == stopInitError)
+
+	if inv == nil {
+		return
+	}
+	crash := &CrashError{Function: p.cfg.Function, ExitErr: err, StderrTail: w.tail.String(), DuringInit: !polled}
+	switch {
+	case reason == stopClose:
+		inv.done <- outcome{err: p.closedError()}
+	case polled && !taken:
+		inv.done <- outcome{err: crash, redeliver: true}
+	default:
+		inv.done <- outcome{err: crash}
+	}
+}
+
+// assign hands inv to the worker, for the runtime to take from /next, and
+// starts its timeout. It fails if the worker is stopping, dead or busy.
+func (w *worker) assign(inv *invocation) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.dead || w.reason != notStopping || w.inv != nil {
+		return false
+	}
+	w.inv = inv
+	w.timer = time.AfterFunc(w.pool.cfg.Timeout, func() { w.expire(inv) })
+	select {
+	case w.next <- inv:
+	default: // unreachable: only the assigned invocation is ever queued
+		<-w.next
+		w.next <- inv
+	}
+	return true
+}
+
+// withdraw takes back an invocation the runtime has not taken yet (its
+// caller gave up) and makes the worker idle again.
+func (w *worker) withdraw(inv *invocation) {
+	w.mu.Lock()
+	if w.inv != inv || inv.taken {
+		w.mu.Unlock()
+		return
+	}
+	w.inv = nil
+	w.timer.Stop()
+	select {
+	case <-w.next:
+	default:
+	}
+	w.mu.Unlock()
+	w.pool.release(w)
+}
+
+// take marks inv as taken by the runtime from /next, sets its deadline and
+// restarts its timeout. It fails for a withdrawn or expired invocation.
+func (w *worker) take(inv *invocation) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.inv != inv || inv.taken || !w.timer.Stop() {
+		return false // withdrawn, or expire is already failing it
+	}
+	timeout := w.pool.cfg.Timeout
+	inv.taken = true
+	inv.deadline = time.Now().Add(timeout)
+	w.timer.Reset(timeout)
+	w.pool.invocations.Add(1)
+	return true
+}
+
+// running returns the taken invocation with the given request ID.
+func (w *worker) running(id string) *invocation {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if inv := w.inv; inv != nil && inv.taken && inv.id == id {
+		return inv
+	}
+	return nil
+}
+
+// finish completes inv with out and makes the worker idle again. It
+// reports false if inv was already completed (e.g. it timed out).
+func (w *worker) finish(inv *invocation, out outcome) bool {
+	w.mu.Lock()
+	if w.inv != inv {
+		w.mu.Unlock()
+		return false
+	}
+	w.inv = nil
+	w.timer.Stop()
+	w.mu.Unlock()
+	// Idle first, so that a caller invoking again right after this one
+	// finds the warm worker instead of starting another.
+	w.pool.release(w)
+	inv.done <- out
+	return true
+}
+
+// expire fails inv with a TimeoutError and kills the worker.
+func (w *worker) expire(inv *invocation) {
+	w.mu.Lock()
+	if w.inv != inv || w.reason != notStopping {
+		w.mu.Unlock()
+		return
+	}
+	w.inv = nil
+	w.reason = stopTimeout
+	w.mu.Unlock()
+	w.pool.timedOut.Add(1)
+	w.kill()
+	inv.done <- outcome{err: &TimeoutError{Function: w.pool.cfg.Function, Duration: w.pool.cfg.Timeout}}
+}
+
+// kill stops the worker's process group with SIGKILL.
+func (w *worker) kill() {
+	w.closeStop()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.dead {
+		_ = signalGroup(w.cmd.Process, false)
+	}
+}
+
+// shutdown stops the worker for Close.
+func (w *worker) shutdown() { w.terminate(stopClose, w.pool.closedError()) }
+
+// terminate stops the worker gracefully: its pending invocation fails with
+// invErr, /next answers 410, the process group gets SIGTERM and, if still
+// alive after shutdownGrace, SIGKILL.
+func (w *worker) terminate(reason stopReason, invErr error) {
+	w.closeStop()
+	w.mu.Lock()
+	if w.dead {
+		w.mu.Unlock()
+		return
+	}
+	if w.reason == notStopping {
+		w.reason = reason
+	}
+	inv := w.inv
+	w.inv = nil
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+	_ = signalGroup(w.cmd.Process, true)
+	if w.killTimer == nil {
+		w.killTimer = time.AfterFunc(shutdownGrace, w.kill)
+	}
+	w.mu.Unlock()
+	if inv != nil {
+		inv.done <- outcome{err: invErr}
+	}
+}
+
+func (w *worker) closeStop() { w.stopOnce.Do(func() { close(w.stop) }) }
+
+// usable reports whether the worker can take invocations.
+func (w *worker) usable() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return !w.dead && w.reason == notStopping
+}
+
+// startupError returns why a worker that has exited never became ready,
+// or nil if it did poll /next.
+func (w *worker) startupError() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case w.polled:
+		return nil
+	case w.initErr != nil:
+		return w.initErr
+	case w.reason == stopClose:
+		return w.pool.closedError()
+	}
+	return &CrashError{Function: w.pool.cfg.Function, ExitErr: w.exitErr, StderrTail: w.tail.String(), DuringInit: true}
+}
+
+func (p *Pool) closedError() error {
+	return fmt.Errorf("runtimeapi: invoke %s: %w", p.cfg.Function, ErrClosed)
+}
+
+// outputPipe copies what a worker writes to one of its output streams.
+type outputPipe struct {
+	r, w *os.File // w is handed to the child and closed in the parent after Start
+	done chan struct{}
+}
+
+func newOutputPipe(dst io.Writer) (*outputPipe, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	o := &outputPipe{r: r, w: w, done: make(chan struct{})}
+	go func() {
+		defer close(o.done)
+		_, _ = io.Copy(ignoreErrors{dst}, r)
+	}()
+	return o, nil
+}
+
+// drain waits up to d for every holder of the write end to close it (the
+// copy to reach EOF), then stops copying.
+func (o *outputPipe) drain(d time.Duration) {
+	t := time.NewTimer(d)
+	select {
+	case <-o.done:
+	case <-t.C:
+	}
+	t.Stop()
+	o.r.Close()
+	<-o.done
+}
+
+// abandon releases a pipe that was never handed to a process.
+func (o *outputPipe) abandon() {
+	o.w.Close()
+	o.r.Close()
+	<-o.done
+}
+
+// ignoreErrors keeps a copy loop reading even if its destination fails, so
+// a worker never blocks on a full pipe.
+type ignoreErrors struct{ w io.Writer }
+
+func (i ignoreErrors) Write(p []byte) (int, error) {
+	_, _ = i.w.Write(p)
+	return len(p), nil
+}

@@ -1,0 +1,203 @@
+// Package manifest defines the JSON document an app binary prints in
+// manifest mode: every route, authorizer, event source, Lambda function and
+// websocket handler the app registered, with all their options. The gochalice
+// CLI builds the app, runs it with GOCHALICE_MANIFEST=1 and reads this
+// document instead of parsing the user's source, exactly as Chalice imports
+// app.py. The schema is documented in docs/MANIFEST.md.
+package manifest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// SchemaVersion identifies this version of the document. Readers reject
+// documents with another major version.
+const SchemaVersion = "gochalice.manifest/v1"
+
+// EnvVar is the environment variable that switches an app binary into
+// manifest mode (any non-empty value). The flag form is FlagName.
+const (
+	EnvVar   = "GOCHALICE_MANIFEST"
+	FlagName = "-gochalice-manifest"
+)
+
+// Function kinds.
+const (
+	KindAPIHandler = "api_handler"
+	KindAuthorizer = "authorizer"
+	KindEvent      = "event_handler"
+	KindPureLambda = "pure_lambda"
+	KindWebsocket  = "websocket"
+)
+
+// Event source types, named after Chalice's decorators.
+const (
+	SourceSchedule  = "schedule"
+	SourceCWEvent   = "cloudwatch_event"
+	SourceS3        = "s3"
+	SourceSNS       = "sns"
+	SourceSQS       = "sqs"
+	SourceKinesis   = "kinesis"
+	SourceDynamoDB  = "dynamodb"
+	WSConnect       = "$connect"
+	WSDefault       = "$default"
+	WSDisconnect    = "$disconnect"
+	APIHandlerName  = "api_handler"
+	DefaultAPIStage = "api"
+)
+
+// Authorizer types.
+const (
+	AuthBuiltin = "builtin"
+	AuthCognito = "cognito_user_pools"
+	AuthIAM     = "iam"
+	AuthCustom  = "custom"
+)
+
+// Manifest is the whole app.
+type Manifest struct {
+	SchemaVersion string        `json:"schemaVersion"`
+	App           string        `json:"app"`
+	API           API           `json:"api"`
+	Routes        []Route       `json:"routes"`
+	Authorizers   []Authorizer  `json:"authorizers"`
+	Functions     []Function    `json:"functions"`
+	EventSources  []EventSource `json:"eventSources"`
+	Websocket     []WSHandler   `json:"websocket"`
+}
+
+// API holds app-wide REST API settings.
+type API struct {
+	BinaryTypes []string `json:"binaryTypes"`
+	CORS        *CORS    `json:"cors,omitempty"` // default for routes that do not set their own
+}
+
+// Route is one method on one path.
+type Route struct {
+	Path             string   `json:"path"` // canonical template, greedy params as {name+}
+	Method           string   `json:"method"`
+	Name             string   `json:"name"`
+	Params           []string `json:"params,omitempty"`
+	Authorizer       string   `json:"authorizer,omitempty"` // name of an Authorizer in Manifest.Authorizers
+	AuthorizerScopes []string `json:"authorizerScopes,omitempty"`
+	APIKeyRequired   bool     `json:"apiKeyRequired,omitempty"`
+	ContentTypes     []string `json:"contentTypes"`
+	CORS             *CORS    `json:"cors,omitempty"`
+	Summary          string   `json:"summary,omitempty"`
+	Description      string   `json:"description,omitempty"`
+	Mounted          bool     `json:"mounted,omitempty"` // served by a mounted http.Handler
+}
+
+// CORS is Chalice's CORSConfig.
+type CORS struct {
+	AllowOrigin      string   `json:"allowOrigin"`
+	AllowHeaders     []string `json:"allowHeaders"` // the full sorted list sent to browsers
+	ExposeHeaders    []string `json:"exposeHeaders,omitempty"`
+	MaxAge           *int     `json:"maxAge,omitempty"`
+	AllowCredentials bool     `json:"allowCredentials,omitempty"`
+}
+
+// Authorizer is a route authorizer.
+type Authorizer struct {
+	Name          string   `json:"name"`
+	Type          string   `json:"type"` // AuthBuiltin, AuthCognito, AuthIAM, AuthCustom
+	Header        string   `json:"header,omitempty"`
+	TTLSeconds    *int     `json:"ttlSeconds,omitempty"`
+	ExecutionRole string   `json:"executionRole,omitempty"` // builtin: role API Gateway assumes to invoke it
+	Function      string   `json:"function,omitempty"`      // builtin: name of the Function that runs it
+	ProviderARNs  []string `json:"providerArns,omitempty"`  // cognito
+	AuthorizerURI string   `json:"authorizerUri,omitempty"` // custom
+	InvokeRoleARN string   `json:"invokeRoleArn,omitempty"` // custom
+	Scopes        []string `json:"scopes,omitempty"`
+}
+
+// Function is one Lambda function of the app. Every function is served by
+// the same binary; Handler is the value Lambda passes in _HANDLER.
+type Function struct {
+	Name    string `json:"name"`
+	Kind    string `json:"kind"`
+	Handler string `json:"handler"`
+}
+
+// EventSource connects a Function to something that invokes it. Only the
+// fields of its Type are set.
+type EventSource struct {
+	Type     string `json:"type"`
+	Function string `json:"function"`
+
+	// schedule
+	Schedule    string `json:"schedule,omitempty"`
+	Description string `json:"description,omitempty"`
+	// cloudwatch_event
+	EventPattern json.RawMessage `json:"eventPattern,omitempty"`
+	// s3
+	Bucket string   `json:"bucket,omitempty"`
+	Events []string `json:"events,omitempty"`
+	Prefix string   `json:"prefix,omitempty"`
+	Suffix string   `json:"suffix,omitempty"`
+	// sns
+	Topic string `json:"topic,omitempty"` // name or ARN
+	// sqs
+	Queue          string `json:"queue,omitempty"`
+	QueueARN       string `json:"queueArn,omitempty"`
+	MaxConcurrency *int   `json:"maximumConcurrency,omitempty"`
+	// kinesis
+	Stream string `json:"stream,omitempty"`
+	// dynamodb
+	StreamARN string `json:"streamArn,omitempty"`
+	// sqs, kinesis, dynamodb
+	BatchSize               int    `json:"batchSize,omitempty"`
+	MaxBatchingWindow       int    `json:"maximumBatchingWindowInSeconds,omitempty"`
+	StartingPosition        string `json:"startingPosition,omitempty"`
+	ReportBatchItemFailures bool   `json:"reportBatchItemFailures,omitempty"`
+}
+
+// WSHandler is a websocket route handler.
+type WSHandler struct {
+	RouteKey string `json:"routeKey"` // $connect, $default, $disconnect
+	Function string `json:"function"` // websocket_connect, websocket_message, websocket_disconnect
+}
+
+// Write encodes m as indented JSON with a trailing newline.
+func (m *Manifest) Write(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(m)
+}
+
+// Read decodes and checks a manifest.
+func Read(r io.Reader) (*Manifest, error) {
+	var m Manifest
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("manifest: decoding: %w", err)
+	}
+	if m.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("manifest: unsupported schemaVersion %q (this gochalice reads %q): rebuild the app with the same gochalice version as the CLI", m.SchemaVersion, SchemaVersion)
+	}
+	return &m, nil
+}
+
+// Function returns the function with this name.
+func (m *Manifest) Function(name string) (Function, bool) {
+	for _, f := range m.Functions {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Function{}, false
+}
+
+// Authorizer returns the authorizer with this name.
+func (m *Manifest) Authorizer(name string) (Authorizer, bool) {
+	for _, a := range m.Authorizers {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Authorizer{}, false
+}

@@ -1,0 +1,81 @@
+package chalice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/gochalice/chalice/manifest"
+)
+
+// Exit codes of the app binary outside Lambda.
+const (
+	exitDefinitionError = 3
+	exitUsage           = 2
+)
+
+// Run starts the app. On Lambda it serves the function named by _HANDLER
+// (every function of the app lives in this one binary). With
+// GOCHALICE_MANIFEST set, or the -gochalice-manifest argument, it prints
+// the app's manifest as JSON and exits; definition mistakes are listed on
+// stderr with exit status 3. Run does not return.
+func (a *App) Run() {
+	os.Exit(a.run(context.Background(), os.Args[1:]))
+}
+
+func (a *App) run(ctx context.Context, args []string) int {
+	if os.Getenv(manifest.EnvVar) != "" || slices.Contains(args, manifest.FlagName) {
+		return a.printManifest()
+	}
+	rt, err := a.runtime()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return exitDefinitionError
+	}
+	if os.Getenv("AWS_LAMBDA_RUNTIME_API") == "" {
+		fmt.Fprintf(os.Stderr, "%s is a gochalice app binary: it runs on AWS Lambda (or under `gochalice local`).\n"+
+			"Set %s=1 (or pass %s) to print its manifest.\n", a.Name, manifest.EnvVar, manifest.FlagName)
+		return exitUsage
+	}
+	name := os.Getenv("_HANDLER")
+	fn, ok := rt.functions[name]
+	if !ok {
+		err := fmt.Errorf("gochalice: _HANDLER %q is not a function of app %s (functions: %v)", name, a.Name, rt.functionNames())
+		fmt.Fprintln(os.Stderr, err)
+		fn = func(context.Context, []byte) ([]byte, error) { return nil, err }
+	}
+	if env := os.Getenv("AWS_EXECUTION_ENV"); env != "" {
+		os.Setenv("AWS_EXECUTION_ENV", env+" gochalice/"+Version)
+	}
+	lambda.StartWithOptions(lambdaHandler(fn), lambda.WithContext(ctx))
+	return 0
+}
+
+// lambdaHandler adapts an invokeFunc to aws-lambda-go's raw Handler, which
+// skips reflection: the payload bytes reach the fast decoders directly.
+type lambdaHandler invokeFunc
+
+func (h lambdaHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	return h(ctx, payload)
+}
+
+func (a *App) printManifest() int {
+	m, err := a.Manifest()
+	if err != nil {
+		var de *DefinitionError
+		if errors.As(err, &de) {
+			fmt.Fprintln(os.Stderr, de.Error())
+			return exitDefinitionError
+		}
+		fmt.Fprintln(os.Stderr, err)
+		return exitDefinitionError
+	}
+	if err := m.Write(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "writing manifest:", err)
+		return 1
+	}
+	return 0
+}
