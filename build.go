@@ -30,7 +30,7 @@ type invokeFunc func(ctx context.Context, payload []byte) ([]byte, error)
 type pathEntry struct {
 	template *route.Template
 	methods  map[string]*routeEntry
-	order    []string // methods in registration order (for Allow)
+	order    []string    // methods in registration order (for Allow)
 	cors     *CORSConfig // the CORS config of the path's CORS-enabled methods, if any
 }
 

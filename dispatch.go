@@ -236,7 +236,23 @@ func (rt *runtimeApp) errorResponse(ctx context.Context, req *Request, e *Error,
 	}
 	if hook := rt.app.OnError; hook != nil {
 		if r := hook(ctx, req, e); r != nil {
-			return r
+			if len(headers) == 0 {
+				return r
+			}
+			// Keep the headers the runtime adds (Allow on a 405, CORS on
+			// a 415/400) unless the hook sets them; copy, as the hook may
+			// return a shared response.
+			c := *r
+			c.Headers = make(map[string]string, len(r.Headers)+len(headers))
+			for k, v := range r.Headers {
+				c.Headers[k] = v
+			}
+			for k, v := range headers {
+				if !c.hasHeader(k) {
+					c.Headers[k] = v
+				}
+			}
+			return &c
 		}
 	}
 	h := make(map[string]string, len(headers))

@@ -11,8 +11,10 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/gochalice/chalice"
 )
 
@@ -488,8 +490,8 @@ func TestBinaryResponses(t *testing.T) {
 	}
 	tests := []struct {
 		name       string
-		jsonBinary bool   // add application/json to BinaryTypes
-		allBinary  bool   // BinaryTypes = */*
+		jsonBinary bool // add application/json to BinaryTypes
+		allBinary  bool // BinaryTypes = */*
 		resource   string
 		accept     string // "" = no Accept header
 		status     int
@@ -1056,4 +1058,91 @@ func TestLambdaContextAndRouteStatus(t *testing.T) {
 	}, chalice.Methods(http.MethodHead, http.MethodGet))
 	got := call(t, app, restEvent{Resource: "/", Method: "HEAD"})
 	checkResponse(t, got, 200, "HEAD", nil)
+}
+
+func TestPreflightForHTTPAPIAndFunctionURL(t *testing.T) {
+	app := newApp()
+	ok := func(ctx context.Context, req *chalice.Request) (any, error) { return "ok", nil }
+	app.Get("/mixed", ok, chalice.WithCORS(&chalice.CORSConfig{AllowOrigin: "https://x.example", MaxAge: intp(60)}))
+	app.Post("/mixed", ok)
+	app.Put("/mixed", ok, chalice.WithCORS(&chalice.CORSConfig{AllowOrigin: "https://x.example", MaxAge: intp(60)}))
+	app.Get("/plain", ok)
+	for _, fnURL := range []bool{true, false} {
+		routeKey := "OPTIONS /mixed"
+		got := invokeRaw(t, app, "api_handler", v2Event(routeKey, "OPTIONS", "/mixed", "", nil, nil, "", fnURL))
+		want := map[string]string{
+			"Access-Control-Allow-Origin":  "https://x.example",
+			"Access-Control-Allow-Headers": "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key",
+			"Access-Control-Max-Age":       "60",
+			"Access-Control-Allow-Methods": "GET,PUT,OPTIONS",
+		}
+		if got.StatusCode != 200 || got.Body != "" || !reflect.DeepEqual(got.Headers, want) {
+			t.Errorf("function URL %v: preflight = %d %q %v", fnURL, got.StatusCode, got.Body, got.Headers)
+		}
+		got = invokeRaw(t, app, "api_handler", v2Event("OPTIONS /plain", "OPTIONS", "/plain", "", nil, nil, "", fnURL))
+		if got.StatusCode != 405 || got.Headers["Allow"] != "GET" {
+			t.Errorf("function URL %v: OPTIONS without CORS = %d %v", fnURL, got.StatusCode, got.Headers)
+		}
+		// The non-CORS method of a mixed path gets no CORS headers.
+		got = invokeRaw(t, app, "api_handler", v2Event("POST /mixed", "POST", "/mixed", "", nil, nil, "", fnURL))
+		if got.StatusCode != 200 || got.Headers["Access-Control-Allow-Origin"] != "" {
+			t.Errorf("function URL %v: POST on mixed path = %d %v", fnURL, got.StatusCode, got.Headers)
+		}
+	}
+}
+
+func TestLambdaContextInRequest(t *testing.T) {
+	app := newApp()
+	app.Get("/", func(ctx context.Context, req *chalice.Request) (any, error) {
+		if req.Lambda == nil {
+			return "none", nil
+		}
+		return req.Lambda.AwsRequestID, nil
+	})
+	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-123"})
+	out, err := app.Invoke(ctx, "api_handler", restEvent{Resource: "/"}.JSON())
+	if err != nil || !strings.Contains(string(out), `"body":"req-123"`) {
+		t.Errorf("out %s err %v", out, err)
+	}
+	got := call(t, app, restEvent{Resource: "/"})
+	checkResponse(t, got, 200, "none", nil)
+}
+
+func TestConcurrentInvoke(t *testing.T) {
+	app := newApp()
+	app.Post("/items/{id}", func(ctx context.Context, req *chalice.Request) (any, error) {
+		v, err := req.JSONBody()
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"id": req.URIParams["id"], "q": req.Query.Get("q"), "h": req.Headers.Get("x-n"), "body": v}, nil
+	})
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 64 {
+		wg.Go(func() {
+			n := fmt.Sprint(i)
+			ev := restEvent{Method: "POST", Resource: "/items/{id}", Path: "/items/" + n, PathParams: map[string]string{"id": n},
+				Query: map[string][]string{"q": {n}}, Headers: map[string]string{"Content-Type": "application/json", "X-N": n}, Body: str(`{"n":` + n + `}`)}
+			for range 20 {
+				out, err := app.Invoke(context.Background(), "api_handler", ev.JSON())
+				if err != nil {
+					errs <- err
+					return
+				}
+				var r proxyResponse
+				json.Unmarshal(out, &r)
+				want := `{"body":{"n":` + n + `},"h":"` + n + `","id":"` + n + `","q":"` + n + `"}`
+				if r.Body != want {
+					errs <- fmt.Errorf("got %s, want %s", r.Body, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }

@@ -34,17 +34,17 @@ func serveFile(ctx context.Context, req *chalice.Request) (any, error)   { retur
 func myauth(ctx context.Context, req *chalice.AuthRequest) (*chalice.AuthResponse, error) {
 	return &chalice.AuthResponse{Routes: chalice.AllowRoutes("*"), PrincipalID: "user"}, nil
 }
-func hourly(ctx context.Context, ev *chalice.CloudWatchEvent) error         { return nil }
-func daily(ctx context.Context, ev *chalice.CloudWatchEvent) error          { return nil }
-func onEC2(ctx context.Context, ev *chalice.CloudWatchEvent) error          { return nil }
-func onUpload(ctx context.Context, ev *chalice.S3Event) error               { return nil }
-func onAlert(ctx context.Context, ev *chalice.SNSEvent) error               { return nil }
-func onBilling(ctx context.Context, ev *chalice.SNSEvent) error             { return nil }
-func onJob(ctx context.Context, ev *chalice.SQSEvent) error                 { return nil }
-func onOrder(ctx context.Context, ev *chalice.SQSEvent) error               { return nil }
-func onClick(ctx context.Context, ev *chalice.KinesisEvent) error           { return nil }
-func onOrderChange(ctx context.Context, ev *chalice.DynamoDBEvent) error    { return nil }
-func resize(ctx context.Context, event json.RawMessage) (any, error)        { return nil, nil }
+func hourly(ctx context.Context, ev *chalice.CloudWatchEvent) error      { return nil }
+func daily(ctx context.Context, ev *chalice.CloudWatchEvent) error       { return nil }
+func onEC2(ctx context.Context, ev *chalice.CloudWatchEvent) error       { return nil }
+func onUpload(ctx context.Context, ev *chalice.S3Event) error            { return nil }
+func onAlert(ctx context.Context, ev *chalice.SNSEvent) error            { return nil }
+func onBilling(ctx context.Context, ev *chalice.SNSEvent) error          { return nil }
+func onJob(ctx context.Context, ev *chalice.SQSEvent) error              { return nil }
+func onOrder(ctx context.Context, ev *chalice.SQSEvent) error            { return nil }
+func onClick(ctx context.Context, ev *chalice.KinesisEvent) error        { return nil }
+func onOrderChange(ctx context.Context, ev *chalice.DynamoDBEvent) error { return nil }
+func resize(ctx context.Context, event json.RawMessage) (any, error)     { return nil, nil }
 func wsHandler(ctx context.Context, ev *chalice.WebsocketEvent) (*chalice.Response, error) {
 	return nil, nil
 }

@@ -302,7 +302,7 @@ func TestOnErrorHook(t *testing.T) {
 		}
 		return nil, errors.New("secret internal detail")
 	}, chalice.Methods("GET", "POST", "PUT"))
-	app.Post("/json", func(ctx context.Context, req *chalice.Request) (any, error) { return "ok", nil })
+	app.Post("/json", func(ctx context.Context, req *chalice.Request) (any, error) { return "ok", nil }, chalice.WithCORS(chalice.DefaultCORS()))
 
 	tests := []struct {
 		ev     restEvent
@@ -325,6 +325,13 @@ func TestOnErrorHook(t *testing.T) {
 		}
 		if tt.status != 409 && got.Headers["Content-Type"] != "application/problem+json" {
 			t.Errorf("hook headers lost: %v", got.Headers)
+		}
+		// Headers the runtime adds survive the hook.
+		if tt.status == 405 && got.Headers["Allow"] != "GET, POST, PUT" {
+			t.Errorf("405 lost Allow: %v", got.Headers)
+		}
+		if tt.status == 415 && got.Headers["Access-Control-Allow-Origin"] != "*" {
+			t.Errorf("415 lost CORS: %v", got.Headers)
 		}
 	}
 }

@@ -139,10 +139,10 @@ func TestMountFileServer(t *testing.T) {
 			headers: map[string]string{"Content-Type": "text/css; charset=utf-8", "Content-Length": "15", "Accept-Ranges": "bytes"},
 		},
 		{
-			name:   "png needs accept on REST",
-			ev:     restEvent{Resource: "/static/{proxy+}", Path: "/static/img/logo.png", PathParams: map[string]string{"proxy": "img/logo.png"}},
-			status: 400,
-			body:   `{"Code":"BadRequest","Message":"Request did not specify an Accept header with image/png, The response has a Content-Type of image/png. If a response has a binary Content-Type then the request must specify an Accept header that matches."}`,
+			name:    "png needs accept on REST",
+			ev:      restEvent{Resource: "/static/{proxy+}", Path: "/static/img/logo.png", PathParams: map[string]string{"proxy": "img/logo.png"}},
+			status:  400,
+			body:    `{"Code":"BadRequest","Message":"Request did not specify an Accept header with image/png, The response has a Content-Type of image/png. If a response has a binary Content-Type then the request must specify an Accept header that matches."}`,
 			headers: map[string]string{},
 		},
 		{

@@ -67,7 +67,9 @@ func WithAuthorizer(a Authorizer) Option {
 }
 
 // APIKeyRequired makes API Gateway require an x-api-key header on the route.
-func APIKeyRequired() Option { return opt("APIKeyRequired", func(o *options) { o.apiKeyRequired = true }) }
+func APIKeyRequired() Option {
+	return opt("APIKeyRequired", func(o *options) { o.apiKeyRequired = true })
+}
 
 // ContentTypes sets the request content types a route accepts (default
 // application/json). Others are answered 415.
@@ -124,7 +126,9 @@ func MaxBatchingWindow(seconds int) Option {
 }
 
 // MaxConcurrency caps the concurrent invocations of an SQS event source.
-func MaxConcurrency(n int) Option { return opt("MaxConcurrency", func(o *options) { o.maxConcurrency = &n }) }
+func MaxConcurrency(n int) Option {
+	return opt("MaxConcurrency", func(o *options) { o.maxConcurrency = &n })
+}
 
 // StartingPosition sets a Kinesis/DynamoDB stream's starting position
 // (LATEST by default, or TRIM_HORIZON).

@@ -46,7 +46,7 @@ type Request struct {
 
 // RequestContext is API Gateway's requestContext.
 type RequestContext struct {
-	AccountID, APIID, Stage, RequestID, DomainName, DomainPrefix string
+	AccountID, APIID, Stage, RequestID, DomainName, DomainPrefix      string
 	ResourceID, ResourcePath, HTTPMethod, Path, Protocol, RequestTime string
 	RequestTimeEpoch                                                  int64
 	SourceIP, UserAgent                                               string

@@ -45,7 +45,12 @@ type settings struct {
 	projectDir string
 	env        map[string]string
 	warn       func(string)
+	api        string
 }
+
+// API selects the API Gateway flavour to emulate: "rest" (default, REST
+// API payload 1.0, as Chalice) or "http" (HTTP API payload 2.0).
+func API(kind string) Option { return func(s *settings) { s.api = kind } }
 
 // Stage selects the config stage (default "dev").
 func Stage(name string) Option { return func(s *settings) { s.stage = name } }
@@ -110,7 +115,7 @@ func NewClient(app *chalice.App, opts ...Option) (*Client, error) {
 	if c.warn == nil {
 		c.warn = func(msg string) { fmt.Fprintln(os.Stderr, "chalicetest: warning:", msg) }
 	}
-	gw, err := gateway.New(m, gateway.InvokerFunc(c.invokeRaw), gateway.Options{Stage: apiStage, Warn: c.warn})
+	gw, err := gateway.New(m, gateway.InvokerFunc(c.invokeRaw), gateway.Options{Stage: apiStage, Warn: c.warn, API: s.api})
 	if err != nil {
 		return nil, err
 	}

@@ -154,7 +154,7 @@ func Start(t testing.TB) *Server {
 	t.Logf("moto: server ready at %s in %v", s.Endpoint, time.Since(began).Round(time.Millisecond))
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("moto: last server output:\n%s", s.Output())
+			t.Logf("moto: last lines of server output:\n%s", lastLines(s.Output(), 20))
 		}
 		if err := stop(); err != nil {
 			t.Errorf("moto: %v", err)
@@ -412,7 +412,13 @@ func (w *tail) String() string {
 	return string(w.buf)
 }
 
-func lastLine(b []byte) string {
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	return lines[len(lines)-1]
+func lastLine(b []byte) string { return lastLines(string(b), 1) }
+
+// lastLines returns the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }

@@ -67,6 +67,8 @@ type Options struct {
 	// MaxBodyBytes bounds request bodies (default DefaultMaxBodyBytes);
 	// larger ones are answered 413.
 	MaxBodyBytes int64
+	// API is APIRest (default) or APIHTTP.
+	API string
 }
 
 // Gateway is an http.Handler emulating API Gateway for one app.
@@ -99,6 +101,13 @@ func New(m *manifest.Manifest, inv Invoker, opts Options) (*Gateway, error) {
 	}
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	switch opts.API {
+	case "":
+		opts.API = APIRest
+	case APIRest, APIHTTP:
+	default:
+		return nil, fmt.Errorf("gateway: unknown API type %q (valid: rest, http)", opts.API)
 	}
 	if opts.Warn == nil {
 		opts.Warn = func(string) {}
@@ -136,6 +145,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeGatewayError(w, http.StatusBadRequest, reqID, "", `{"message":"Could not read request body"}`)
+		return
+	}
+	if g.opts.API == APIHTTP {
+		g.serveHTTPAPI(w, r, body, reqID)
 		return
 	}
 	rawPath := r.URL.EscapedPath()

@@ -705,7 +705,7 @@ func (s *eventState) queryMap() map[string][]string {
 
 func (sl *stringSlab) one(v string) []string {
 	if sl.s == nil {
-		sl.s = make([]string, 0, 32)
+		sl.s = make([]string, 0, slabSize)
 	}
 	n := len(sl.s)
 	sl.s = append(sl.s, v)
@@ -738,7 +738,7 @@ func (s *eventState) singleValues(sp span, split bool) {
 				m[key] = slab.one(v)
 			} else {
 				if slab.s == nil {
-					slab.s = make([]string, 0, 32)
+					slab.s = make([]string, 0, slabSize)
 				}
 				n := len(slab.s)
 				for {

@@ -185,10 +185,34 @@ var htmlSafe = func() (t [utf8.RuneSelf]bool) {
 
 const hexDigits = "0123456789abcdef"
 
+// load64 reads 8 bytes of s little-endian (compiled to a single load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
 // appendEscaped appends the escaped contents of s, without quotes.
 func appendEscaped(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip 8 bytes at a time while none needs escaping: no control byte,
+		// '"' or '&' (x|4 == '&'), '<' or '>' (x|2 == '>'), '\\' or non-ASCII.
+		for i+8 <= len(s) {
+			x := load64(s, i)
+			a := (x | swarLo*4) ^ (swarLo * '&')
+			b := (x | swarLo*2) ^ (swarLo * '>')
+			c := x ^ (swarLo * '\\')
+			m := (x - swarLo*0x20) | (a - swarLo) | (b - swarLo) | (c - swarLo)
+			m &= ^x & ^a & ^b & ^c
+			if (m|x)&swarHi != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		if b := s[i]; b < utf8.RuneSelf {
 			if htmlSafe[b] {
 				i++

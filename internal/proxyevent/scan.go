@@ -65,6 +65,9 @@ func quoteChar(c byte) string {
 
 // ws skips JSON whitespace.
 func (d *decoder) ws() {
+	if d.pos < len(d.data) && d.data[d.pos] > ' ' {
+		return // the common case: compact JSON
+	}
 	i, data := d.pos, d.data
 	for i < len(data) && isSpace[data[i]] {
 		i++
@@ -530,39 +533,6 @@ func (d *decoder) skipArray(depth int) error {
 	return err
 }
 
-// maxSizeHint caps countMembers so malformed input cannot make us allocate a
-// huge map before the syntax error is found.
-const maxSizeHint = 64
-
-// countMembers estimates the number of members of the object starting at
-// data[i] ('{') by counting top-level commas, up to maxSizeHint. It does not
-// validate and is only used to size maps.
-func countMembers(data []byte, i int) int {
-	n, depth := 1, 0
-	for ; i < len(data) && n < maxSizeHint; i++ {
-		switch data[i] {
-		case '"':
-			for i++; i < len(data) && data[i] != '"'; i++ {
-				if data[i] == '\\' {
-					i++
-				}
-			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				return n
-			}
-		case ',':
-			if depth == 1 {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 // Values of the requested type are decoded; null leaves the destination
 // untouched (as encoding/json does for strings, numbers and bools) and any
 // other type is validated and skipped.
@@ -613,6 +583,10 @@ func (d *decoder) isNull() (bool, error) {
 	return true, d.literal("null")
 }
 
+// mapBuffer is how many members stringMap and listMap collect before
+// creating a map, so that a fresh map can be allocated at its final size.
+const mapBuffer = 32
+
 // stringMap decodes an object of strings into *m (allocating it, or taking
 // *spare, if nil). Members merge into an existing map and null resets it,
 // like encoding/json; null member values become "".
@@ -627,39 +601,60 @@ func (d *decoder) stringMap(m *map[string]string, spare *map[string]string, dept
 	if d.peek() != '{' {
 		return d.skipValue(depth)
 	}
-	if *m == nil {
-		if *spare == nil {
-			*spare = make(map[string]string, countMembers(d.data, d.pos))
-		}
-		*m = *spare
-	}
 	mm := *m
+	if mm == nil {
+		mm = *spare
+	}
+	type member struct{ k, v string }
+	var buf [mapBuffer]member
+	pending := buf[:0]
 	empty, err := d.objectStart(depth + 1)
 	for more := !empty; more && err == nil; {
-		var key string
+		var key, val string
 		if key, err = d.objectKey(); err != nil {
-			break
+			return err
 		}
 		switch d.peek() {
 		case '"':
-			var v string
-			if v, err = d.readString(); err != nil {
+			if val, err = d.readString(); err != nil {
 				return err
 			}
-			mm[key] = v
 		case 'n':
 			if err = d.literal("null"); err != nil {
 				return err
 			}
-			mm[key] = ""
 		default:
 			if err = d.skipValue(depth + 1); err != nil {
 				return err
 			}
+			more, err = d.objectNext()
+			continue
+		}
+		switch {
+		case mm != nil:
+			mm[key] = val
+		case len(pending) < mapBuffer:
+			pending = append(pending, member{key, val})
+		default:
+			mm = make(map[string]string, 2*mapBuffer)
+			for _, p := range pending {
+				mm[p.k] = p.v
+			}
+			mm[key] = val
 		}
 		more, err = d.objectNext()
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if mm == nil {
+		mm = make(map[string]string, len(pending))
+		for _, p := range pending {
+			mm[p.k] = p.v
+		}
+	}
+	*m, *spare = mm, mm
+	return nil
 }
 
 // stringSlab hands out small []string values carved from one backing array.
@@ -668,6 +663,9 @@ type stringSlab struct {
 }
 
 var emptyStrings = []string{}
+
+// slabSize is the initial capacity of a stringSlab.
+const slabSize = 16
 
 // listMap decodes an object of string arrays into *m, with the same merge
 // and null rules as stringMap. The value slices share the slab's storage.
@@ -682,39 +680,64 @@ func (d *decoder) listMap(m *map[string][]string, spare *map[string][]string, sl
 	if d.peek() != '{' {
 		return d.skipValue(depth)
 	}
-	if *m == nil {
-		if *spare == nil {
-			*spare = make(map[string][]string, countMembers(d.data, d.pos))
-		}
-		*m = *spare
-	}
 	mm := *m
+	if mm == nil {
+		mm = *spare
+	}
+	type member struct {
+		k string
+		v []string
+	}
+	var buf [mapBuffer]member
+	pending := buf[:0]
 	empty, err := d.objectStart(depth + 1)
 	for more := !empty; more && err == nil; {
 		var key string
+		var vals []string
 		if key, err = d.objectKey(); err != nil {
-			break
+			return err
 		}
 		switch d.peek() {
 		case '[':
-			var vals []string
 			if vals, err = d.stringList(slab, depth+1); err != nil {
 				return err
 			}
-			mm[key] = vals
 		case 'n':
 			if err = d.literal("null"); err != nil {
 				return err
 			}
-			mm[key] = nil
 		default:
 			if err = d.skipValue(depth + 1); err != nil {
 				return err
 			}
+			more, err = d.objectNext()
+			continue
+		}
+		switch {
+		case mm != nil:
+			mm[key] = vals
+		case len(pending) < mapBuffer:
+			pending = append(pending, member{key, vals})
+		default:
+			mm = make(map[string][]string, 2*mapBuffer)
+			for _, p := range pending {
+				mm[p.k] = p.v
+			}
+			mm[key] = vals
 		}
 		more, err = d.objectNext()
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if mm == nil {
+		mm = make(map[string][]string, len(pending))
+		for _, p := range pending {
+			mm[p.k] = p.v
+		}
+	}
+	*m, *spare = mm, mm
+	return nil
 }
 
 // stringList decodes an array of strings (null elements become "") into
@@ -728,7 +751,7 @@ func (d *decoder) stringList(slab *stringSlab, depth int) ([]string, error) {
 		return emptyStrings, nil
 	}
 	if slab.s == nil {
-		slab.s = make([]string, 0, 32)
+		slab.s = make([]string, 0, slabSize)
 	}
 	start := len(slab.s)
 	for more := true; more; {
@@ -817,17 +840,35 @@ func (d *decoder) anyArray(depth int) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := []any{}
+	// Collect small arrays on the stack so the result is allocated once.
+	var buf [8]any
+	var long []any
+	n := 0
 	for more := !empty; more; {
 		v, err := d.anyValue(depth)
 		if err != nil {
 			return nil, err
 		}
-		a = append(a, v)
+		switch {
+		case long != nil:
+			long = append(long, v)
+		case n < len(buf):
+			buf[n] = v
+			n++
+		default:
+			long = make([]any, n, 4*n)
+			copy(long, buf[:])
+			long = append(long, v)
+		}
 		if more, err = d.arrayNext(); err != nil {
 			return nil, err
 		}
 	}
+	if long != nil {
+		return long, nil
+	}
+	a := make([]any, n)
+	copy(a, buf[:n])
 	return a, nil
 }
 

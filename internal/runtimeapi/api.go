@@ -52,6 +52,10 @@ func (w *worker) handleNext(rw http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case inv := <-w.next:
+			if r.Context().Err() != nil {
+				w.requeue(inv) // the runtime hung up (it is probably dying)
+				return
+			}
 			if !w.take(inv) {
 				continue
 			}

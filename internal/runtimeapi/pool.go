@@ -93,13 +93,25 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		payload = []byte{}
 	}
 	for attempt := 0; ; attempt++ {
-		w, err := p.acquire(ctx)
+		w, fresh, err := p.acquire(ctx)
 		if err != nil {
 			return nil, err
 		}
 		inv := newInvocation(payload)
 		if !w.assign(inv) {
-			continue // the worker is stopping or gone; it will not come back
+			if !fresh {
+				continue // an idle worker that is stopping or gone; it is not reused
+			}
+			// A new worker that failed at once (e.g. exited during init).
+			select {
+			case <-w.exited:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			if err := w.startupError(); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		select {
 		case out := <-inv.done:
@@ -114,29 +126,29 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	}
 }
 
-// acquire returns an idle worker, a newly started one if fewer than
-// MaxWorkers are live, or waits for one of those to become possible.
-func (p *Pool) acquire(ctx context.Context) (*worker, error) {
+// acquire returns an idle worker, a newly started one (fresh) if fewer
+// than MaxWorkers are live, or waits for one of those to become possible.
+func (p *Pool) acquire(ctx context.Context) (w *worker, fresh bool, err error) {
 	p.mu.Lock()
 	for {
 		if p.closed {
 			p.mu.Unlock()
-			return nil, fmt.Errorf("runtimeapi: invoke %s: %w", p.cfg.Function, ErrClosed)
+			return nil, false, p.closedError()
 		}
 		if n := len(p.idle); n > 0 {
 			w := p.idle[n-1]
 			p.idle[n-1] = nil
 			p.idle = p.idle[:n-1]
 			p.mu.Unlock()
-			return w, nil
+			return w, false, nil
 		}
 		if p.reserveLocked() {
 			p.mu.Unlock()
 			w, err := p.start()
 			if err != nil {
-				return nil, fmt.Errorf("runtimeapi: invoke %s: %w", p.cfg.Function, err)
+				return nil, false, fmt.Errorf("runtimeapi: invoke %s: %w", p.cfg.Function, err)
 			}
-			return w, nil
+			return w, true, nil
 		}
 		p.waiters++
 		ch := p.changed
@@ -147,7 +159,7 @@ func (p *Pool) acquire(ctx context.Context) (*worker, error) {
 			p.mu.Lock()
 			p.waiters--
 			p.mu.Unlock()
-			return nil, ctx.Err()
+			return nil, false, ctx.Err()
 		}
 		p.mu.Lock()
 		p.waiters--

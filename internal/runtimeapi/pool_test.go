@@ -247,18 +247,20 @@ func TestWorkingDirAndOutput(t *testing.T) {
 func TestFunctionError(t *testing.T) {
 	tests := []struct {
 		name      string
+		env       []string
 		payload   string
 		wantType  string
 		wantMsg   string
 		wantStack bool
 	}{
-		{"returned error", `{"fail":true}`, "EchoError", "requested failure", false},
-		{"panic", `{"panic":true}`, "string", "boom", true},
-		{"response too large", `{"big":` + strconv.Itoa(MaxPayloadSize+1) + `}`, "Function.ResponseSizeTooLarge", "Response payload size exceeded", false},
+		{"returned error", nil, `{"fail":true}`, "EchoError", "requested failure", false},
+		{"panic", nil, `{"panic":true}`, "string", "boom", true},
+		{"response too large", nil, `{"big":` + strconv.Itoa(MaxPayloadSize+1) + `}`, "Function.ResponseSizeTooLarge", "Response payload size exceeded", false},
+		{"response stream fails", []string{"ECHO_MODE=reader"}, `{}`, "errorString", "stream broke", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := testPool(t, Config{MaxWorkers: 1})
+			p := testPool(t, Config{MaxWorkers: 1, Env: tt.env})
 			_, err := invoke(t, p, tt.payload)
 			var fe *FunctionError
 			if !errors.As(err, &fe) {
@@ -278,6 +280,9 @@ func TestFunctionError(t *testing.T) {
 			}
 			// The function keeps working: a panicking or oversize runtime
 			// exits, and the next invocation transparently gets a new one.
+			if tt.env != nil {
+				return // this function always fails
+			}
 			if got := mustInvoke(t, p, `"again"`); string(got) != `"again"` {
 				t.Fatalf("next Invoke = %s", got)
 			}

@@ -172,11 +172,11 @@ func (w *worker) wait() {
 	taken := inv != nil && inv.taken
 	w.mu.Unlock()
 
-	close(w.exited)
 	w.closeStop()
 	w.srv.Close()
 	<-w.served
 	p.discard(w, reason == notStopping || reason == stopInitError)
+	close(w.exited)
 
 	if inv == nil {
 		return
@@ -245,6 +245,19 @@ func (w *worker) take(inv *invocation) bool {
 	return true
 }
 
+// requeue puts back an invocation that /next received but could not
+// deliver because the runtime's connection was already gone.
+func (w *worker) requeue(inv *invocation) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.inv == inv && !inv.taken {
+		select {
+		case w.next <- inv:
+		default:
+		}
+	}
+}
+
 // running returns the taken invocation with the given request ID.
 func (w *worker) running(id string) *invocation {
 	w.mu.Lock()
@@ -305,12 +318,13 @@ func (w *worker) shutdown() { w.terminate(stopClose, w.pool.closedError()) }
 // invErr, /next answers 410, the process group gets SIGTERM and, if still
 // alive after shutdownGrace, SIGKILL.
 func (w *worker) terminate(reason stopReason, invErr error) {
-	w.closeStop()
 	w.mu.Lock()
 	if w.dead {
 		w.mu.Unlock()
 		return
 	}
+	// The reason is recorded before /next answers 410, at which point
+	// aws-lambda-go exits: that exit must not count as a crash.
 	if w.reason == notStopping {
 		w.reason = reason
 	}
@@ -319,6 +333,7 @@ func (w *worker) terminate(reason stopReason, invErr error) {
 	if w.timer != nil {
 		w.timer.Stop()
 	}
+	w.closeStop()
 	_ = signalGroup(w.cmd.Process, true)
 	if w.killTimer == nil {
 		w.killTimer = time.AfterFunc(shutdownGrace, w.kill)

@@ -39,6 +39,7 @@ type Options struct {
 	Stage      string
 	Autoreload bool
 	Workers    int
+	API        string // "rest" (default) or "http"
 	// Ready, when set, receives the server's address once it is listening
 	// (for tests).
 	Ready func(addr string)
@@ -65,6 +66,7 @@ func NewCmd(f *cli.Factory) *cobra.Command {
 	cmd.Flags().StringVar(&opts.Stage, "stage", config.DefaultStage, "Name of the Chalice stage for the local server to use.")
 	cmd.Flags().BoolVar(&opts.Autoreload, "autoreload", true, "Automatically restart server when code changes.")
 	cmd.Flags().IntVar(&opts.Workers, "workers", 4, "Warm worker processes per function")
+	cmd.Flags().StringVar(&opts.API, "api", "rest", "API Gateway flavour to emulate: rest (REST API, payload 1.0) or http (HTTP API, payload 2.0)")
 	return cmd
 }
 
@@ -188,7 +190,7 @@ func (s *server) load(ctx context.Context) (*state, error) {
 		return out, err
 	})
 	gw, err := gateway.New(m, inv, gateway.Options{
-		Stage: s.cfg.APIGatewayStage(s.o.Stage), CacheAuthorizers: true,
+		Stage: s.cfg.APIGatewayStage(s.o.Stage), CacheAuthorizers: true, API: s.o.API,
 		Warn: func(msg string) { fmt.Fprintln(s.o.IO.ErrOut, "Warning:", msg) },
 	})
 	if err != nil {

@@ -12,14 +12,18 @@
 //	{"context":true}     answers the lambdacontext values it saw
 //	{"stdout":"s"}       prints s to stdout (and still echoes)
 //
-// ECHO_INIT_SLEEP_MS delays start-up; ECHO_CHILD=1 makes it just sleep.
+// ECHO_INIT_SLEEP_MS delays start-up; ECHO_CHILD=1 makes it just sleep;
+// ECHO_MODE=reader makes every invocation answer with a reader that fails
+// part-way (aws-lambda-go then reports the error in HTTP trailers).
 package main
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -106,6 +110,17 @@ func (handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	return payload, nil
 }
 
+// failingReader yields a little output, then fails.
+type failingReader struct{ done bool }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if !r.done {
+		r.done = true
+		return copy(p, "partial"), nil
+	}
+	return 0, errors.New("stream broke")
+}
+
 func main() {
 	if os.Getenv("ECHO_CHILD") == "1" {
 		time.Sleep(time.Hour)
@@ -113,6 +128,9 @@ func main() {
 	}
 	if ms, err := strconv.Atoi(os.Getenv("ECHO_INIT_SLEEP_MS")); err == nil {
 		time.Sleep(time.Duration(ms) * time.Millisecond)
+	}
+	if os.Getenv("ECHO_MODE") == "reader" {
+		lambda.Start(func(context.Context, json.RawMessage) (io.Reader, error) { return &failingReader{}, nil })
 	}
 	lambda.Start(handler{})
 }
