@@ -51,8 +51,6 @@ func (rt *runtimeApp) functionNames() []string {
 	return names
 }
 
-var eventPool = sync.Pool{New: func() any { return new(proxyevent.Request) }}
-
 // routeKey carries the matched path entry from invokeAPI to serveHTTP
 // through the middleware chain.
 type matched struct {
@@ -62,8 +60,9 @@ type matched struct {
 // invokeAPI is the api_handler function: one REST/HTTP API/Function URL
 // request in, one proxy response out.
 func (rt *runtimeApp) invokeAPI(ctx context.Context, payload []byte) ([]byte, error) {
-	ev := eventPool.Get().(*proxyevent.Request)
-	defer eventPool.Put(ev)
+	// A fresh event per invocation: the Request handed to the view keeps
+	// references to its maps, and may outlive the invocation.
+	ev := new(proxyevent.Request)
 	if err := proxyevent.DecodeInto(payload, ev); err != nil || ev.Kind == proxyevent.KindUnknown || ev.Kind == proxyevent.KindWebsocket {
 		return rt.encode(proxyevent.KindV1, unknownRequest(), nil)
 	}

@@ -35,13 +35,13 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func libraryRoot(t *testing.T) string {
+func libraryRoot(t testing.TB) string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..", ".."))
 }
 
 // newProject writes the test app into a temporary Go module.
-func newProject(t *testing.T, greeting string) string {
+func newProject(t testing.TB, greeting string) string {
 	t.Helper()
 	dir := t.TempDir()
 	src, err := os.ReadFile("testdata/app/main.go.txt")
@@ -69,7 +69,7 @@ func newProject(t *testing.T, greeting string) string {
 	return dir
 }
 
-func get(t *testing.T, url string, header ...string) (int, string) {
+func get(t testing.TB, url string, header ...string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
 	for i := 0; i+1 < len(header); i += 2 {
@@ -185,7 +185,7 @@ func waitFor(t *testing.T, out *syncBuffer, text string) {
 }
 
 // appProcesses lists live processes whose executable is in dir.
-func appProcesses(t *testing.T, dir string) []string {
+func appProcesses(t testing.TB, dir string) []string {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		t.Skip("no /proc")
