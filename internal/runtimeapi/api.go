@@ -18,6 +18,8 @@ const (
 	headerDeadlineMS      = "Lambda-Runtime-Deadline-Ms"
 	headerFunctionARN     = "Lambda-Runtime-Invoked-Function-Arn"
 	headerTraceID         = "Lambda-Runtime-Trace-Id"
+	headerClientContext   = "Lambda-Runtime-Client-Context"
+	headerCognitoIdentity = "Lambda-Runtime-Cognito-Identity"
 	headerErrorType       = "Lambda-Runtime-Function-Error-Type"
 	trailerErrorType      = "Lambda-Runtime-Function-Error-Type"
 	trailerErrorBody      = "Lambda-Runtime-Function-Error-Body"
@@ -64,6 +66,12 @@ func (w *worker) handleNext(rw http.ResponseWriter, r *http.Request) {
 			h.Set(headerDeadlineMS, strconv.FormatInt(inv.deadline.UnixMilli(), 10))
 			h.Set(headerFunctionARN, w.pool.cfg.FunctionARN)
 			h.Set(headerTraceID, inv.traceID)
+			if inv.clientContext != "" {
+				h.Set(headerClientContext, inv.clientContext)
+			}
+			if inv.cognitoIdentity != "" {
+				h.Set(headerCognitoIdentity, inv.cognitoIdentity)
+			}
 			h.Set("Content-Type", "application/json")
 			h.Set("Content-Length", strconv.Itoa(len(inv.payload)))
 			rw.WriteHeader(http.StatusOK)

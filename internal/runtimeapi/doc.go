@@ -26,9 +26,14 @@
 // [Pool.Invoke] takes an idle worker, starts a new one while fewer than
 // [Config.MaxWorkers] are live, or waits for one to become idle.
 //
-// A worker is ready when it first polls /next. Its process runs in its own
-// process group (and, on Linux, is sent SIGKILL if the parent dies), so
-// [Pool.Close] can stop it together with anything it spawned.
+// A worker is ready when it first polls /next; [Pool.Warm] starts workers
+// ahead of time and waits for that. Each process runs in its own process
+// group, so [Pool.Close] can stop it together with anything it spawned, and
+// on Linux it is sent SIGKILL if the parent dies without closing the pool.
+//
+// Every invocation gets a fresh request ID, an X-Ray trace ID and the
+// function ARN; a client context, Cognito identity or trace ID can be
+// supplied through [WithMetadata].
 //
 // # Failures
 //

@@ -74,7 +74,9 @@ func outputWriters(stdout, stderr io.Writer) (io.Writer, io.Writer) {
 }
 
 // Invoke runs one invocation of the function with payload (at most
-// [MaxPayloadSize] bytes) and returns the function's response.
+// [MaxPayloadSize] bytes) and returns the function's response. Optional
+// client context, Cognito identity and trace ID are taken from ctx (see
+// [WithMetadata]).
 //
 // It returns a [*FunctionError], [*TimeoutError], [*CrashError] or
 // [*InitError] for the corresponding failures, an error wrapping
@@ -88,6 +90,7 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	md := metadataFrom(ctx)
 	payload = slices.Clone(payload) // the worker may read it after we return
 	if payload == nil {
 		payload = []byte{}
@@ -97,7 +100,7 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		inv := newInvocation(payload)
+		inv := newInvocation(payload, md)
 		if !w.assign(inv) {
 			if !fresh {
 				continue // an idle worker that is stopping or gone; it is not reused

@@ -150,6 +150,45 @@ func TestLambdaContext(t *testing.T) {
 	}
 }
 
+func TestMetadata(t *testing.T) {
+	p := testPool(t, Config{})
+	ctx := WithMetadata(context.Background(), Metadata{
+		ClientContext: json.RawMessage(`{
+			"client": {"app_title": "mobile"},
+			"custom": {"tenant": "acme"},
+			"env": {"locale": "en-GB"}
+		}`),
+		CognitoIdentity: json.RawMessage(`{"cognitoIdentityId":"us-east-1:abc","cognitoIdentityPoolId":"us-east-1:pool"}`),
+		TraceID:         "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+	})
+	out, err := p.Invoke(ctx, []byte(`{"context":true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		TraceID      string            `json:"trace_id"`
+		ClientCustom map[string]string `json:"client_custom"`
+		ClientEnv    map[string]string `json:"client_env"`
+		CognitoID    string            `json:"cognito_id"`
+		CognitoPool  string            `json:"cognito_pool"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.TraceID != "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1" ||
+		got.ClientCustom["tenant"] != "acme" || got.ClientEnv["locale"] != "en-GB" ||
+		got.CognitoID != "us-east-1:abc" || got.CognitoPool != "us-east-1:pool" {
+		t.Errorf("function saw %+v", got)
+	}
+
+	// Invalid client context reaches the runtime, which rejects it.
+	ctx = WithMetadata(context.Background(), Metadata{ClientContext: json.RawMessage(`{not json`)})
+	var fe *FunctionError
+	if _, err := p.Invoke(ctx, []byte(`{}`)); !errors.As(err, &fe) || !strings.Contains(fe.Message, "client context") {
+		t.Errorf("Invoke with bad client context = %v, want the runtime's FunctionError", err)
+	}
+}
+
 func TestEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("RUNTIMEAPI_TEST_INHERITED", "from-parent")
@@ -379,7 +418,7 @@ func TestTimeoutClock(t *testing.T) {
 		wantTime bool
 	}{
 		// Init does not eat into the invocation's own timeout...
-		{"slow init within timeout", 400, 300, 600 * time.Millisecond, false},
+		{"slow init within timeout", 900, 900, 1500 * time.Millisecond, false},
 		// ...but a runtime that never polls /next times out too.
 		{"init hangs", 20000, 0, 400 * time.Millisecond, true},
 	}

@@ -99,6 +99,33 @@ func TestCloseStopsEverything(t *testing.T) {
 	}
 }
 
+func TestCloseEscalatesToSIGKILL(t *testing.T) {
+	p, err := NewPool(Config{Binary: bin.echo, Function: "echo", Env: []string{"ECHO_IGNORE_SIGTERM=1"}, Stdout: &syncBuffer{}, Stderr: &syncBuffer{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := workerPID(t, p)
+	inflight := make(chan error, 1)
+	go func() {
+		_, err := p.Invoke(context.Background(), []byte(`{"sleep_ms":30000}`))
+		inflight <- err
+	}()
+	eventually(t, 5*time.Second, "the long invocation to start", func() bool { return p.Stats().Invocations == 2 })
+	start := time.Now()
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < shutdownGrace || d > shutdownGrace+2*time.Second {
+		t.Errorf("Close took %v, want about %v (SIGTERM ignored, then SIGKILL)", d, shutdownGrace)
+	}
+	if !processGone(pid) {
+		t.Errorf("worker %d survived Close", pid)
+	}
+	if err := <-inflight; !errors.Is(err, ErrClosed) {
+		t.Errorf("in-flight Invoke = %v, want ErrClosed", err)
+	}
+}
+
 func TestCloseDuringStartup(t *testing.T) {
 	p, err := NewPool(Config{Binary: bin.echo, Function: "echo", Env: []string{"ECHO_INIT_SLEEP_MS=20000"}, Stdout: &syncBuffer{}, Stderr: &syncBuffer{}})
 	if err != nil {

@@ -1,6 +1,8 @@
 package runtimeapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -15,10 +17,12 @@ import (
 
 // invocation is one request travelling through a worker.
 type invocation struct {
-	id      string
-	traceID string
-	payload []byte
-	done    chan outcome // capacity 1; receives exactly one outcome
+	id              string
+	traceID         string
+	clientContext   string
+	cognitoIdentity string
+	payload         []byte
+	done            chan outcome // capacity 1; receives exactly one outcome
 
 	// Guarded by the mu of the worker it is assigned to.
 	taken    bool      // the runtime has taken it from /next
@@ -32,13 +36,29 @@ type outcome struct {
 	redeliver bool // the worker exited before taking it: safe to retry elsewhere
 }
 
-func newInvocation(payload []byte) *invocation {
-	return &invocation{
-		id:      newRequestID(),
-		traceID: newTraceID(time.Now()),
-		payload: payload,
-		done:    make(chan outcome, 1),
+func newInvocation(payload []byte, md Metadata) *invocation {
+	inv := &invocation{
+		id:              newRequestID(),
+		traceID:         md.TraceID,
+		clientContext:   headerJSON(md.ClientContext),
+		cognitoIdentity: headerJSON(md.CognitoIdentity),
+		payload:         payload,
+		done:            make(chan outcome, 1),
 	}
+	if inv.traceID == "" {
+		inv.traceID = newTraceID(time.Now())
+	}
+	return inv
+}
+
+// headerJSON returns raw compacted onto one line for an HTTP header; invalid
+// JSON is passed on unchanged for the runtime to reject, as Lambda would.
+func headerJSON(raw json.RawMessage) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return string(raw)
+	}
+	return b.String()
 }
 
 // stopReason records why the pool stopped a worker, if it did.

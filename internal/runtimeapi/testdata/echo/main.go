@@ -13,6 +13,7 @@
 //	{"stdout":"s"}       prints s to stdout (and still echoes)
 //
 // ECHO_INIT_SLEEP_MS delays start-up; ECHO_CHILD=1 makes it just sleep;
+// ECHO_IGNORE_SIGTERM=1 ignores SIGTERM;
 // ECHO_MODE=reader makes every invocation answer with a reader that fails
 // part-way (aws-lambda-go then reports the error in HTTP trailers).
 package main
@@ -26,7 +27,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -105,6 +108,10 @@ func (handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 			"memory_mb":     lambdacontext.MemoryLimitInMB,
 			"log_group":     lambdacontext.LogGroupName,
 			"log_stream":    lambdacontext.LogStreamName,
+			"client_custom": lc.ClientContext.Custom,
+			"client_env":    lc.ClientContext.Env,
+			"cognito_id":    lc.Identity.CognitoIdentityID,
+			"cognito_pool":  lc.Identity.CognitoIdentityPoolID,
 		})
 	}
 	return payload, nil
@@ -125,6 +132,9 @@ func main() {
 	if os.Getenv("ECHO_CHILD") == "1" {
 		time.Sleep(time.Hour)
 		return
+	}
+	if os.Getenv("ECHO_IGNORE_SIGTERM") == "1" {
+		signal.Ignore(syscall.SIGTERM)
 	}
 	if ms, err := strconv.Atoi(os.Getenv("ECHO_INIT_SLEEP_MS")); err == nil {
 		time.Sleep(time.Duration(ms) * time.Millisecond)
