@@ -43,6 +43,7 @@ type conn struct {
 	discSet       bool
 	discCode      int
 	discReason    string
+	peerClosed    bool // the client's close frame was received
 
 	inflight sync.WaitGroup // message invocations
 }
@@ -261,7 +262,10 @@ func (c *conn) clientClose(p []byte) {
 	if code == CloseNoStatus {
 		reason = "Client-side close frame status not set"
 	}
-	c.setDisconnect(code, reason)
+	c.mu.Lock()
+	c.peerClosed = true
+	c.setDisconnectLocked(code, reason)
+	c.mu.Unlock()
 	// Echo the code (RFC 6455 §5.5.1); a no-op if we started the close.
 	c.sendClose(code, "")
 }
@@ -279,16 +283,23 @@ func (c *conn) readFailed(err error) {
 	c.setDisconnect(CloseAbnormal, "Connection was closed abnormally")
 }
 
-// shutdown closes the TCP connection gracefully: half-close, then read
-// (and discard) until the client hangs up, so that unread input does not
-// turn our close into a reset that could destroy the close frame.
+// shutdown closes the TCP connection. After the closing handshake the
+// server closes first (RFC 6455 §7.1.1). Otherwise (a protocol error, the
+// idle timeout, a client that did not answer our close frame) it
+// half-closes and reads, discarding, until the client hangs up or the
+// grace period ends, so that unread input does not turn the close into a
+// reset that could destroy the close frame before the client reads it.
 func (c *conn) shutdown() {
 	c.mu.Lock()
-	deadline := c.closeDeadline
+	deadline, done := c.closeDeadline, c.peerClosed
 	if !c.closeSent {
 		deadline = time.Now().Add(closeGrace)
 	}
 	c.mu.Unlock()
+	if done {
+		_ = c.nc.Close()
+		return
+	}
 	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok && cw.CloseWrite() == nil {
 		_ = c.nc.SetReadDeadline(deadline)
 		_, _ = io.Copy(io.Discard, c.br)

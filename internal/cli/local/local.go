@@ -21,11 +21,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gochalice/chalice"
 	"github.com/gochalice/chalice/config"
 	"github.com/gochalice/chalice/internal/appbuild"
 	"github.com/gochalice/chalice/internal/cli"
 	"github.com/gochalice/chalice/internal/gateway"
 	"github.com/gochalice/chalice/internal/runtimeapi"
+	"github.com/gochalice/chalice/internal/wsgateway"
 	"github.com/gochalice/chalice/manifest"
 	"github.com/spf13/cobra"
 )
@@ -100,21 +102,36 @@ func Run(ctx context.Context, o *Options) error {
 	if err := cfg.CheckStage(o.Stage); err != nil {
 		return err
 	}
-	srv := &server{o: o, cfg: cfg, binDir: filepath.Join(o.ProjectDir, ".chalice", "build", "local")}
+	// Listen first: websocket workers need the address for @connections.
+	ln, err := net.Listen("tcp", net.JoinHostPort(o.Host, strconv.Itoa(o.Port)))
+	if err != nil {
+		return fmt.Errorf("listening on %s:%d: %w", o.Host, o.Port, err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	srv := &server{o: o, cfg: cfg, addr: addr, binDir: filepath.Join(o.ProjectDir, ".chalice", "build", "local")}
 	st, err := srv.load(ctx)
 	if err != nil {
 		return err
 	}
 	srv.cur.Store(st)
 	defer func() { srv.cur.Load().close() }()
-
-	ln, err := net.Listen("tcp", net.JoinHostPort(o.Host, strconv.Itoa(o.Port)))
-	if err != nil {
-		return fmt.Errorf("listening on %s:%d: %w", o.Host, o.Port, err)
+	if len(st.m.Websocket) > 0 {
+		ws, err := wsgateway.New(st.m, wsgateway.InvokerFunc(srv.invokeCurrent), wsgateway.Options{
+			Stage: cfg.APIGatewayStage(o.Stage),
+			Warn:  func(msg string) { fmt.Fprintln(o.IO.ErrOut, "Warning:", msg) },
+		})
+		if err != nil {
+			return err
+		}
+		srv.ws = ws
+		defer ws.Close()
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 1 << 20}
-	addr := ln.Addr().String()
 	fmt.Fprintf(o.IO.Out, "Serving on http://%s\n", addr)
+	if srv.ws != nil {
+		fmt.Fprintf(o.IO.Out, "Websocket API on ws://%s/ (management API at http://%s/%s/@connections)\n", addr, addr, cfg.APIGatewayStage(o.Stage))
+	}
 	if o.Ready != nil {
 		o.Ready(addr)
 	}
@@ -130,6 +147,9 @@ func Run(ctx context.Context, o *Options) error {
 			return err
 		}
 	}
+	if srv.ws != nil {
+		_ = srv.ws.Close()
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = hs.Shutdown(shutdownCtx)
@@ -137,6 +157,8 @@ func Run(ctx context.Context, o *Options) error {
 }
 
 type server struct {
+	ws     *wsgateway.Gateway // nil when the app has no websocket handlers
+	addr   string
 	o      *Options
 	cfg    *config.Config
 	binDir string
@@ -157,10 +179,11 @@ func (s *server) load(ctx context.Context) (*state, error) {
 	}
 	st := &state{m: m, pools: map[string]*runtimeapi.Pool{}}
 	for _, fn := range m.Functions {
-		if fn.Kind != manifest.KindAPIHandler && fn.Kind != manifest.KindAuthorizer {
+		if fn.Kind != manifest.KindAPIHandler && fn.Kind != manifest.KindAuthorizer && fn.Kind != manifest.KindWebsocket {
 			continue
 		}
-		env := []string{"AWS_CHALICE_CLI_MODE=false"}
+		env := []string{"AWS_CHALICE_CLI_MODE=false",
+			chalice.WebsocketEndpointEnv + "=http://" + s.addr + "/" + s.cfg.APIGatewayStage(s.o.Stage)}
 		for k, v := range s.cfg.EnvironmentVariables(s.o.Stage, fn.Name) {
 			env = append(env, k+"="+v)
 		}
@@ -204,8 +227,31 @@ func (s *server) load(ctx context.Context) (*state, error) {
 	return st, nil
 }
 
+// invokeCurrent runs a function of the build being served now (websocket
+// connections outlive reloads and reach the new code).
+func (s *server) invokeCurrent(ctx context.Context, function string, payload []byte) ([]byte, error) {
+	for {
+		st := s.cur.Load()
+		st.mu.RLock()
+		if st.closed {
+			st.mu.RUnlock()
+			continue
+		}
+		p := st.pools[function]
+		st.mu.RUnlock()
+		if p == nil {
+			return nil, fmt.Errorf("function %q is not part of the app", function)
+		}
+		return p.Invoke(ctx, payload)
+	}
+}
+
 // ServeHTTP serves one request on the current build and logs it.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.ws != nil && s.ws.IsWebsocketRequest(r) {
+		s.ws.ServeHTTP(w, r)
+		return
+	}
 	lw := &logWriter{ResponseWriter: w}
 	for {
 		st := s.cur.Load()
