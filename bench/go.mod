@@ -2,7 +2,7 @@
 // peers (aws-lambda-go-api-proxy) never enter the core module's graph.
 module github.com/gochalice/chalice/bench
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/aws/aws-lambda-go v1.55.1

@@ -1,69 +1,97 @@
 // Package config loads a project's .chalice/config.json: stages,
-// per-function settings and Chalice's precedence rules for looking a
-// setting up for one function of one stage.
+// per-function settings, Chalice's precedence rules for looking a setting
+// up for one function of one stage, and validation with errors that name
+// the file, stage, function and key concerned.
+//
+// Parse checks the file's shape (JSON syntax, known keys, each key at a
+// level where it is allowed, value types, version). Validate checks the
+// values that matter to one stage (ranges, allowed values, combinations,
+// referenced files, function names). StageConfig and Function resolve
+// settings with Chalice's precedence; see docs/CONFIG.md.
 package config
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 )
 
 // DefaultStage is the stage used when none is given.
 const DefaultStage = "dev"
 
-// Settings are the keys allowed at the top level, in a stage, and (a
-// subset) in lambda_functions entries. Pointers distinguish "unset" from
-// zero values, since the first level that sets a key wins.
+// Version is the gochalice version written into every function's
+// "aws-chalice" tag. The config package cannot import the root package,
+// so the CLI sets this from chalice.Version.
+var Version = "0.0.0-dev"
+
+// Defaults applied when no level sets a key.
+const (
+	DefaultAPIGatewayStage = "api"
+	DefaultAPIType         = "rest"
+	DefaultEndpointType    = "EDGE"
+	DefaultTLSVersion      = "TLS_1_2"
+	DefaultLambdaTimeout   = 60
+	DefaultLambdaMemory    = 128
+	DefaultArchitecture    = "arm64"
+)
+
+// Settings are the keys of one level of config.json: the top level, a
+// stage, or a lambda_functions entry. Parse only fills a field when the
+// key is present and not null, so nil means "unset" and the next level in
+// precedence order is consulted. Lists keep the difference between unset
+// (nil) and empty (non-nil, length 0). Keys that a level does not allow
+// are rejected by Parse and so are never set there.
 type Settings struct {
-	APIGatewayStage          *string              `json:"api_gateway_stage,omitempty"`
-	APIGatewayEndpointType   *string              `json:"api_gateway_endpoint_type,omitempty"`
-	APIGatewayEndpointVPCE   json.RawMessage      `json:"api_gateway_endpoint_vpce,omitempty"`
-	APIGatewayPolicyFile     *string              `json:"api_gateway_policy_file,omitempty"`
-	APIGatewayCustomDomain   json.RawMessage      `json:"api_gateway_custom_domain,omitempty"`
-	WebsocketAPICustomDomain json.RawMessage      `json:"websocket_api_custom_domain,omitempty"`
-	MinimumCompressionSize   *int                 `json:"minimum_compression_size,omitempty"`
-	APIType                  *string              `json:"api_type,omitempty"`
-	XRay                     *bool                `json:"xray,omitempty"`
-	AutomaticLayer           *bool                `json:"automatic_layer,omitempty"`
-	AutogenPolicy            *bool                `json:"autogen_policy,omitempty"`
-	IAMPolicyFile            *string              `json:"iam_policy_file,omitempty"`
-	IAMRoleARN               *string              `json:"iam_role_arn,omitempty"`
-	ManageIAMRole            *bool                `json:"manage_iam_role,omitempty"`
-	LambdaMemorySize         *int                 `json:"lambda_memory_size,omitempty"`
-	LambdaTimeout            *int                 `json:"lambda_timeout,omitempty"`
-	LambdaArchitecture       *string              `json:"lambda_architecture,omitempty"`
-	Layers                   []string             `json:"layers,omitempty"`
-	ReservedConcurrency      *int                 `json:"reserved_concurrency,omitempty"`
-	SubnetIDs                []string             `json:"subnet_ids,omitempty"`
-	SecurityGroupIDs         []string             `json:"security_group_ids,omitempty"`
-	LogRetentionInDays       *int                 `json:"log_retention_in_days,omitempty"`
-	EnvironmentVariables     map[string]string    `json:"environment_variables,omitempty"`
-	Tags                     map[string]string    `json:"tags,omitempty"`
-	LambdaFunctions          map[string]*Settings `json:"lambda_functions,omitempty"`
+	APIGatewayStage          *string       // api_gateway_stage
+	APIGatewayEndpointType   *string       // api_gateway_endpoint_type
+	APIGatewayEndpointVPCE   []string      // api_gateway_endpoint_vpce (a string is stored as a one-element list)
+	APIGatewayPolicyFile     *string       // api_gateway_policy_file
+	APIGatewayCustomDomain   *CustomDomain // api_gateway_custom_domain, as written (no defaults)
+	WebsocketAPICustomDomain *CustomDomain // websocket_api_custom_domain, as written (no defaults)
+	MinimumCompressionSize   *int          // minimum_compression_size
+	APIType                  *string       // api_type (gochalice)
+	AutomaticLayer           *bool         // automatic_layer
+
+	XRay                 *bool             // xray
+	AutogenPolicy        *bool             // autogen_policy
+	IAMPolicyFile        *string           // iam_policy_file
+	IAMRoleARN           *string           // iam_role_arn
+	ManageIAMRole        *bool             // manage_iam_role
+	LambdaMemorySize     *int              // lambda_memory_size
+	LambdaTimeout        *int              // lambda_timeout
+	LambdaArchitecture   *string           // lambda_architecture (gochalice)
+	Layers               []string          // layers
+	ReservedConcurrency  *int              // reserved_concurrency
+	SubnetIDs            []string          // subnet_ids
+	SecurityGroupIDs     []string          // security_group_ids
+	LogRetentionInDays   *int              // log_retention_in_days
+	EnvironmentVariables map[string]string // environment_variables
+	Tags                 map[string]string // tags
+
+	LambdaFunctions map[string]*Settings // lambda_functions (top level and stages only)
+
+	vpceString bool // api_gateway_endpoint_vpce was written as a string
+}
+
+// CustomDomain is api_gateway_custom_domain / websocket_api_custom_domain.
+type CustomDomain struct {
+	DomainName     string // domain_name, required
+	CertificateARN string // certificate_arn, required
+	TLSVersion     string // tls_version: TLS_1_0, TLS_1_1, TLS_1_2 (default TLS_1_2)
+	URLPrefix      string // url_prefix, optional base path
+	Tags           map[string]string
 }
 
 // Config is a loaded .chalice/config.json.
 type Config struct {
 	Path    string // the file it was read from
-	Version string
+	Version string // "1.0" when absent
 	AppName string
-	Stages  map[string]*Settings
+	Stages  map[string]*Settings // never nil; a stage written as null is an empty stage
 	Top     Settings
-}
-
-type fileJSON struct {
-	Version json.RawMessage      `json:"version"`
-	AppName string               `json:"app_name"`
-	Stages  map[string]*Settings `json:"stages"`
-	Settings
 }
 
 // ErrNoConfig means the project has no .chalice/config.json.
@@ -82,91 +110,34 @@ func Load(projectDir string) (*Config, error) {
 	return Parse(path, data)
 }
 
-// Parse decodes config.json content; path is used in error messages.
+// Parse decodes config.json content; path is used in error messages and
+// to find files named relative to .chalice/ (its directory). It rejects
+// bad JSON (with line and column), unknown keys, keys set at a level that
+// does not allow them, values of the wrong JSON type and unknown
+// versions, returning every such problem joined. It never panics.
 func Parse(path string, data []byte) (*Config, error) {
-	var f fileJSON
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("Unable to load the project config file: %s: %s", path, describeJSONError(data, err))
-	}
-	c := &Config{Path: path, AppName: f.AppName, Stages: f.Stages, Top: f.Settings, Version: "1.0"}
-	if len(f.Version) > 0 {
-		var s string
-		if err := json.Unmarshal(f.Version, &s); err != nil {
-			var n json.Number
-			if err := json.Unmarshal(f.Version, &n); err != nil {
-				return nil, fmt.Errorf("%s: version must be a string such as \"2.0\"", path)
-			}
-			s = n.String()
-		}
-		c.Version = s
-	}
-	v, err := strconv.ParseFloat(c.Version, 64)
-	if err != nil || v > 2.0 {
-		return nil, fmt.Errorf("%s: Unknown version '%s' in config.json (supported: 1.0, 2.0)", path, c.Version)
-	}
-	if c.Stages == nil {
-		c.Stages = map[string]*Settings{}
+	c := &Config{Path: path, Version: "1.0", Stages: map[string]*Settings{}}
+	if err := c.decode(data); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
 
-// describeJSONError adds line and column to a JSON error.
-func describeJSONError(data []byte, err error) string {
-	var off int64 = -1
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		off = se.Offset
-	case errors.As(err, &te):
-		off = te.Offset
-		msg := fmt.Sprintf("key %q must be %s, not JSON %s", te.Field, jsonTypeName(te.Type.Kind().String()), te.Value)
-		line, col := lineCol(data, off)
-		return fmt.Sprintf("line %d, column %d: %s", line, col, msg)
+// ChaliceDir is the directory holding config.json (<project>/.chalice),
+// which api_gateway_policy_file, iam_policy_file and the default
+// policy-<stage>.json are relative to.
+func (c *Config) ChaliceDir() string { return filepath.Dir(c.Path) }
+
+// File resolves a file name given in config.json (relative to .chalice/).
+func (c *Config) File(name string) string {
+	if filepath.IsAbs(name) {
+		return name
 	}
-	if off >= 0 {
-		line, col := lineCol(data, off)
-		return fmt.Sprintf("line %d, column %d: %v", line, col, err)
-	}
-	if strings.Contains(err.Error(), "unknown field") {
-		return err.Error() + " (see the keys listed in docs/CONFIG.md)"
-	}
-	return err.Error()
+	return filepath.Join(c.ChaliceDir(), name)
 }
 
-func jsonTypeName(kind string) string {
-	switch kind {
-	case "string":
-		return "a string"
-	case "int", "int64", "float64":
-		return "a number"
-	case "bool":
-		return "true or false"
-	case "map":
-		return "an object"
-	case "slice":
-		return "a list"
-	}
-	return kind
-}
-
-func lineCol(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	line, col := 1, 1
-	for _, b := range data[:off] {
-		if b == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
-	return line, col
-}
+// StageNames lists the stages defined in config.json, sorted.
+func (c *Config) StageNames() []string { return sortedKeys(c.Stages) }
 
 // CheckStage returns an error naming the valid stages when stage is unknown.
 // A stage missing from config.json is allowed only when it is the default
@@ -175,29 +146,136 @@ func (c *Config) CheckStage(stage string) error {
 	if _, ok := c.Stages[stage]; ok || stage == DefaultStage {
 		return nil
 	}
-	names := make([]string, 0, len(c.Stages))
-	for n := range c.Stages {
-		names = append(names, n)
+	names := c.StageNames()
+	list := strings.Join(names, ", ")
+	if len(names) == 0 {
+		list = "none defined"
 	}
-	sort.Strings(names)
-	return fmt.Errorf("%s: stage %q is not defined (stages: %s)", c.Path, stage, strings.Join(names, ", "))
+	if _, ok := c.Stages[DefaultStage]; !ok {
+		list += `; "dev" needs no entry`
+	}
+	e := &Error{File: c.Path, Stage: stage, Key: "stages",
+		text: fmt.Sprintf("%s: stage %q is not defined (stages: %s)", c.Path, stage, list)}
+	if s := suggest(stage, names); s != "" {
+		e.text += fmt.Sprintf("; did you mean %q?", s)
+	}
+	return e
 }
 
-// levels returns the settings in precedence order for a function of a
-// stage: stage.lambda_functions.fn, stage, top lambda_functions.fn, top.
-func (c *Config) levels(stage, function string) []*Settings {
-	var out []*Settings
+// level is one level of config.json taking part in a lookup.
+type level struct {
+	path string // dotted location, "" for the top level, or "the command line"
+	s    *Settings
+}
+
+const cliLevel = "the command line"
+
+// where describes the level a resolved value came from.
+func where(path string) string {
+	switch path {
+	case cliLevel:
+		return "set on the command line"
+	case "":
+		return "set at the top level"
+	}
+	return "set in " + path
+}
+
+// stageLevels are the levels for stage-wide keys, highest precedence
+// first: command line, stages.<stage>, top.
+func (c *Config) stageLevels(stage string, o Overrides) []level {
+	out := []level{{cliLevel, o.settings()}}
+	if st := c.Stages[stage]; st != nil {
+		out = append(out, level{"stages." + stage, st})
+	}
+	return append(out, level{"", &c.Top})
+}
+
+// functionLevels are the levels for per-function keys, highest precedence
+// first: stages.<stage>.lambda_functions.<fn>, command line,
+// stages.<stage>, lambda_functions.<fn>, top.
+func (c *Config) functionLevels(stage, function string, o Overrides) []level {
+	var out []level
 	st := c.Stages[stage]
-	if st != nil {
-		if fn := st.LambdaFunctions[function]; fn != nil && function != "" {
-			out = append(out, fn)
+	if st != nil && function != "" {
+		if fn := st.LambdaFunctions[function]; fn != nil {
+			out = append(out, level{"stages." + stage + ".lambda_functions." + function, fn})
 		}
+	}
+	out = append(out, level{cliLevel, o.settings()})
+	if st != nil {
+		out = append(out, level{"stages." + stage, st})
+	}
+	if function != "" {
+		if fn := c.Top.LambdaFunctions[function]; fn != nil {
+			out = append(out, level{"lambda_functions." + function, fn})
+		}
+	}
+	return append(out, level{"", &c.Top})
+}
+
+// lookup returns the first value set, in levels order, and where it was set.
+func lookup[T any](levels []level, get func(*Settings) (T, bool)) (v T, from string, ok bool) {
+	for _, l := range levels {
+		if v, ok := get(l.s); ok {
+			return v, l.path, true
+		}
+	}
+	return v, "", false
+}
+
+func ptrGet[T any](f func(*Settings) *T) func(*Settings) (T, bool) {
+	return func(s *Settings) (T, bool) {
+		if p := f(s); p != nil {
+			return *p, true
+		}
+		var zero T
+		return zero, false
+	}
+}
+
+func listGet(f func(*Settings) []string) func(*Settings) ([]string, bool) {
+	return func(s *Settings) ([]string, bool) {
+		l := f(s)
+		return l, l != nil
+	}
+}
+
+func lookupPtr[T any](levels []level, def T, f func(*Settings) *T) T {
+	v, _, ok := lookup(levels, ptrGet(f))
+	if !ok {
+		return def
+	}
+	return v
+}
+
+// mergeMaps merges a map-valued key over the given levels (lowest
+// precedence first); later levels override earlier ones key by key.
+func mergeMaps(levels []*Settings, f func(*Settings) map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, s := range levels {
+		if s != nil {
+			maps.Copy(out, f(s))
+		}
+	}
+	return out
+}
+
+// mergeLevels are the levels merged for environment_variables and tags of
+// a function, lowest precedence first: top, lambda_functions.<fn> (which
+// Chalice ignores; gochalice honours it), stages.<stage>,
+// stages.<stage>.lambda_functions.<fn>.
+func (c *Config) mergeLevels(stage, function string) []*Settings {
+	out := []*Settings{&c.Top}
+	if function != "" {
+		out = append(out, c.Top.LambdaFunctions[function])
+	}
+	if st := c.Stages[stage]; st != nil {
 		out = append(out, st)
+		if function != "" {
+			out = append(out, st.LambdaFunctions[function])
+		}
 	}
-	if fn := c.Top.LambdaFunctions[function]; fn != nil && function != "" {
-		out = append(out, fn)
-	}
-	out = append(out, &c.Top)
 	return out
 }
 
@@ -206,41 +284,35 @@ func (c *Config) levels(stage, function string) []*Settings {
 // ignores; gochalice honours it), then stage, then stage
 // lambda_functions.fn, later levels overriding earlier ones.
 func (c *Config) EnvironmentVariables(stage, function string) map[string]string {
-	env := map[string]string{}
-	levels := c.levels(stage, function)
-	for i := len(levels) - 1; i >= 0; i-- {
-		maps.Copy(env, levels[i].EnvironmentVariables)
-	}
-	return env
+	return mergeMaps(c.mergeLevels(stage, function), func(s *Settings) map[string]string { return s.EnvironmentVariables })
 }
 
 // LambdaTimeout returns lambda_timeout for a function (default 60).
 func (c *Config) LambdaTimeout(stage, function string) int {
-	for _, s := range c.levels(stage, function) {
-		if s.LambdaTimeout != nil {
-			return *s.LambdaTimeout
-		}
-	}
-	return 60
+	return lookupPtr(c.functionLevels(stage, function, Overrides{}), DefaultLambdaTimeout, func(s *Settings) *int { return s.LambdaTimeout })
 }
 
 // LambdaMemorySize returns lambda_memory_size for a function (default 128).
 func (c *Config) LambdaMemorySize(stage, function string) int {
-	for _, s := range c.levels(stage, function) {
-		if s.LambdaMemorySize != nil {
-			return *s.LambdaMemorySize
-		}
-	}
-	return 128
+	return lookupPtr(c.functionLevels(stage, function, Overrides{}), DefaultLambdaMemory, func(s *Settings) *int { return s.LambdaMemorySize })
 }
 
 // APIGatewayStage returns api_gateway_stage for a stage (default "api").
 func (c *Config) APIGatewayStage(stage string) string {
-	if st := c.Stages[stage]; st != nil && st.APIGatewayStage != nil {
-		return *st.APIGatewayStage
+	return lookupPtr(c.stageLevels(stage, Overrides{}), DefaultAPIGatewayStage, func(s *Settings) *string { return s.APIGatewayStage })
+}
+
+// FunctionNames lists the function names that have a lambda_functions
+// entry at the top level or in the stage, sorted.
+func (c *Config) FunctionNames(stage string) []string {
+	set := map[string]bool{}
+	for n := range c.Top.LambdaFunctions {
+		set[n] = true
 	}
-	if c.Top.APIGatewayStage != nil {
-		return *c.Top.APIGatewayStage
+	if st := c.Stages[stage]; st != nil {
+		for n := range st.LambdaFunctions {
+			set[n] = true
+		}
 	}
-	return "api"
+	return sortedKeys(set)
 }

@@ -77,7 +77,9 @@ func Build(ctx context.Context, opts Options) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return "", fmt.Errorf("appbuild: creating output directory: %w", err)
 	}
-	args := []string{"build", "-tags", "lambda.norpc", "-o", out}
+	// -mod=mod lets the build record requirements the library gained since
+	// the project was created (projects use the library through a replace).
+	args := []string{"build", "-mod=mod", "-tags", "lambda.norpc", "-o", out}
 	if opts.Release {
 		args = append(args, "-trimpath", "-ldflags", "-s -w", "-buildvcs=false")
 	}

@@ -174,9 +174,6 @@ func TestDecodeMatchesStdlibV1(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareV1(r, &std).report(t, name)
-			var d diff
-			d.check("Query", r.Query, wantV1Query(&std))
-			d.report(t, name)
 			if r.Kind != KindWebsocket {
 				return
 			}
@@ -184,7 +181,7 @@ func TestDecodeMatchesStdlibV1(t *testing.T) {
 			if err := json.Unmarshal(data, &ws); err != nil {
 				t.Fatal(err)
 			}
-			d = nil
+			var d diff
 			d.check("RouteKey", r.Context.RouteKey, ws.RequestContext.RouteKey)
 			d.check("EventType", r.Context.EventType, ws.RequestContext.EventType)
 			d.check("ConnectionID", r.Context.ConnectionID, ws.RequestContext.ConnectionID)
@@ -207,17 +204,9 @@ func TestDecodeMatchesStdlibV2(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			compareV2(r, &std).report(t, name)
+			compareV2(r, &std, data).report(t, name)
 			var d diff
 			d.check("Authorizer", r.Context.Authorizer, stdAuthorizer(t, data))
-			wantQuery, _ := url.ParseQuery(std.RawQueryString)
-			if std.RawQueryString == "" {
-				wantQuery = map[string][]string{}
-				for k, v := range std.QueryStringParameters {
-					wantQuery[k] = strings.Split(v, ",")
-				}
-			}
-			d.check("Query", r.Query, map[string][]string(wantQuery))
 			d.report(t, name)
 		})
 	}
@@ -456,7 +445,9 @@ func TestKindString(t *testing.T) {
 func TestV2Query(t *testing.T) {
 	queries := []string{
 		"a=1", "a=1&a=2&b", "a=1&&b=2&", "=x&y=", "k=%zz&ok=1", "a=1;b=2&c=3",
-		"sp=a+b%20c", "%61=%62", "x=%E2%82%AC&x=%", "a=b=c",
+		"sp=a+b%20c", "%61=%62", "x=%E2%82%AC&x=%", "a=b=c", "=&==&a",
+		strings.Repeat("a=1&b=2&c&", 15) + "a=last&d=4", // more pairs than parseQuery buffers
+		strings.Repeat("&", maxQueryParams) + "over=limit",
 	}
 	for _, q := range queries {
 		doc := `{"version":"2.0","rawQueryString":` + mustMarshal(t, q) + `}`
@@ -481,7 +472,7 @@ func TestV2Query(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := map[string][]string{"a": {"1", "2"}, "b": {""}}; !reflect.DeepEqual(r.Query, want) {
+	if want := map[string][]string{"a": {"1", "2"}, "b": {""}, "c": {""}}; !reflect.DeepEqual(r.Query, want) {
 		t.Errorf("fallback Query = %v, want %v", r.Query, want)
 	}
 }

@@ -23,9 +23,11 @@ type Request struct {
 	Headers map[string]string
 	// MultiValueHeaders is v1 "multiValueHeaders"; nil for v2.
 	MultiValueHeaders map[string][]string
-	// Query holds the query parameters. v1: multiValueQueryStringParameters,
-	// falling back to queryStringParameters. v2: rawQueryString parsed like
-	// net/url.ParseQuery, falling back to queryStringParameters split on ",".
+	// Query holds the query parameters (nil if there are none). v1:
+	// multiValueQueryStringParameters, falling back to
+	// queryStringParameters. v2: rawQueryString parsed like
+	// net/url.ParseQuery (values in order), falling back to
+	// queryStringParameters split on ",".
 	Query          map[string][]string
 	PathParameters map[string]string
 	StageVariables map[string]string
@@ -102,6 +104,9 @@ func (r *Request) reset() {
 // carrying the byte offset. Valid JSON that is not a recognised event,
 // including a top-level value that is not an object, yields a Request of
 // KindUnknown and a nil error. Decode never panics.
+//
+// The strings of the Request share one copy of data, so data may be reused
+// afterwards; only Context.Raw refers to data itself.
 func Decode(data []byte) (*Request, error) {
 	r := new(Request)
 	if err := DecodeInto(data, r); err != nil {
@@ -159,7 +164,8 @@ type eventState struct {
 	r *Request
 
 	version, routeKey, rawPath, rawQuery string
-	query, mvQuery, cookies              span
+	query, mvQuery                       spanList
+	cookies                              span
 
 	hasMethod, hasResourcePath, hasConnectionID, hasEventType bool
 
@@ -270,17 +276,21 @@ func (s *eventState) top() error {
 			ok, err = s.stringField(&r.Method, 1)
 			s.hasMethod = s.hasMethod || ok
 		case fHeaders:
-			err = s.stringMap(&r.Headers, &r.spare.headers, 1)
+			extra := 0
+			if s.version == "2.0" || s.cookies.end > 0 {
+				extra = 1 // room for the cookie header rebuilt from "cookies"
+			}
+			err = s.stringMap(&r.Headers, &r.spare.headers, extra, 1)
 		case fMultiValueHeaders:
 			err = s.listMap(&r.MultiValueHeaders, &r.spare.mvHeaders, &r.spare.slab, 1)
 		case fQueryStringParameters:
-			err = s.objectSpan(&s.query)
+			err = s.objectSpans(&s.query)
 		case fMultiValueQueryStringParameters:
-			err = s.objectSpan(&s.mvQuery)
+			err = s.objectSpans(&s.mvQuery)
 		case fPathParameters:
-			err = s.stringMap(&r.PathParameters, &r.spare.pathParams, 1)
+			err = s.stringMap(&r.PathParameters, &r.spare.pathParams, 0, 1)
 		case fStageVariables:
-			err = s.stringMap(&r.StageVariables, &r.spare.stageVars, 1)
+			err = s.stringMap(&r.StageVariables, &r.spare.stageVars, 0, 1)
 		case fRequestContext:
 			if s.peek() == '{' {
 				start := s.pos
@@ -315,24 +325,58 @@ func (s *eventState) top() error {
 	return err
 }
 
-// objectSpan validates a member value, recording where it is if it is an
-// object (decoded later, once the kind is known); null forgets it.
-func (s *eventState) objectSpan(sp *span) error {
-	return s.valueSpan(sp, '{')
+// spanList records the objects given for a member, in order, so that a
+// repeated member can be merged as encoding/json merges maps.
+type spanList struct {
+	n     int
+	fixed [2]span
+	extra []span
 }
 
-func (s *eventState) arraySpan(sp *span) error {
-	return s.valueSpan(sp, '[')
+func (l *spanList) add(sp span) {
+	if l.n < len(l.fixed) {
+		l.fixed[l.n] = sp
+	} else {
+		l.extra = append(l.extra, sp)
+	}
+	l.n++
 }
 
-func (s *eventState) valueSpan(sp *span, open byte) error {
+func (l *spanList) at(i int) span {
+	if i < len(l.fixed) {
+		return l.fixed[i]
+	}
+	return l.extra[i-len(l.fixed)]
+}
+
+// objectSpans validates a member value, recording where it is if it is an
+// object (decoded later, once the kind is known); null forgets the earlier
+// ones, like encoding/json resetting a map.
+func (s *eventState) objectSpans(l *spanList) error {
 	start := s.pos
 	c := s.peek()
 	if err := s.skipValue(1); err != nil {
 		return err
 	}
 	switch c {
-	case open:
+	case '{':
+		l.add(span{start, s.pos})
+	case 'n':
+		l.n, l.extra = 0, l.extra[:0]
+	}
+	return nil
+}
+
+// arraySpan validates a member value, recording where it is if it is an
+// array; the last one wins and null forgets it.
+func (s *eventState) arraySpan(sp *span) error {
+	start := s.pos
+	c := s.peek()
+	if err := s.skipValue(1); err != nil {
+		return err
+	}
+	switch c {
+	case '[':
 		*sp = span{start, s.pos}
 	case 'n':
 		*sp = span{}
@@ -643,13 +687,18 @@ func (s *eventState) finish() {
 			r.Resource = c.ResourcePath
 		}
 		c.SourceIP, c.UserAgent = s.idSourceIP, s.idUserAgent
-		if s.mvQuery.end > 0 {
+		for i := range s.mvQuery.n {
 			sub := s.decoder
-			sub.pos = s.mvQuery.start
+			sub.pos = s.mvQuery.at(i).start
 			_ = sub.listMap(&r.Query, &r.spare.query, &r.spare.slab, 1)
 		}
-		if len(r.Query) == 0 && s.query.end > 0 {
-			s.singleValues(s.query, false)
+		if len(r.Query) == 0 {
+			for i := range s.query.n {
+				s.singleValues(s.query.at(i), false)
+			}
+		}
+		if len(r.Query) == 0 {
+			r.Query = nil
 		}
 		return
 	}
@@ -676,8 +725,13 @@ func (s *eventState) finish() {
 	}
 	if s.rawQuery != "" {
 		s.parseQuery(s.rawQuery)
-	} else if s.query.end > 0 {
-		s.singleValues(s.query, true)
+	} else {
+		for i := range s.query.n {
+			s.singleValues(s.query.at(i), true)
+		}
+	}
+	if len(r.Query) == 0 {
+		r.Query = nil
 	}
 }
 
@@ -713,7 +767,8 @@ func (sl *stringSlab) one(v string) []string {
 }
 
 // singleValues fills Query from the (validated) queryStringParameters
-// object at sp, splitting values on "," if split is set.
+// object at sp, splitting values on "," if split is set. Null values are
+// taken as "".
 func (s *eventState) singleValues(sp span, split bool) {
 	d := s.decoder
 	d.pos = sp.start
@@ -724,13 +779,18 @@ func (s *eventState) singleValues(sp span, split bool) {
 		if key, err = d.objectKey(); err != nil {
 			return
 		}
-		if d.peek() != '"' {
+		if c := d.peek(); c != '"' && c != 'n' {
 			if err = d.skipValue(2); err != nil {
 				return
 			}
 		} else {
-			var v string
-			if v, err = d.readString(); err != nil {
+			var v string // null is ""
+			if c == 'n' {
+				err = d.literal("null")
+			} else {
+				v, err = d.readString()
+			}
+			if err != nil {
 				return
 			}
 			m := s.queryMap()
@@ -765,7 +825,8 @@ func (s *eventState) parseQuery(q string) {
 	if strings.Count(q, "&")+1 > maxQueryParams {
 		return
 	}
-	slab := &s.r.spare.slab
+	m := s.queryMap()
+	pb := pairBuffer{m: m, slab: &s.r.spare.slab}
 	for q != "" {
 		var key string
 		key, q, _ = strings.Cut(q, "&")
@@ -780,13 +841,62 @@ func (s *eventState) parseQuery(q string) {
 		if value, err = queryUnescape(value); err != nil {
 			continue
 		}
-		m := s.queryMap()
-		if old, ok := m[key]; ok {
-			m[key] = append(old, value)
-		} else {
-			m[key] = slab.one(value)
+		if !pb.add(key, value) {
+			m[key] = append(m[key], value) // beyond the buffer: plain appends
 		}
 	}
+	pb.flush()
+}
+
+// pairBuffer collects the first query pairs so that each key's values can
+// be laid out contiguously in the slab (one allocation for all of them).
+type pairBuffer struct {
+	n     int
+	pairs [32]struct{ k, v string }
+	m     map[string][]string
+	slab  *stringSlab
+}
+
+// add buffers a pair, reporting false once the buffer has been flushed into
+// the map because it was full (the caller then appends directly).
+func (pb *pairBuffer) add(k, v string) bool {
+	if pb.n < 0 {
+		return false
+	}
+	if pb.n == len(pb.pairs) {
+		pb.flush()
+		return false
+	}
+	pb.pairs[pb.n].k, pb.pairs[pb.n].v = k, v
+	pb.n++
+	return true
+}
+
+// flush moves the buffered pairs into the map.
+func (pb *pairBuffer) flush() {
+	if pb.n <= 0 {
+		return
+	}
+	slab := pb.slab
+	var placed [len(pb.pairs)]bool
+	for i := range pb.n {
+		if placed[i] {
+			continue
+		}
+		k := pb.pairs[i].k
+		if slab.s == nil {
+			slab.s = make([]string, 0, slabSize)
+		}
+		start := len(slab.s)
+		for j := i; j < pb.n; j++ {
+			if pb.pairs[j].k == k {
+				slab.s = append(slab.s, pb.pairs[j].v)
+				placed[j] = true
+			}
+		}
+		pb.m[k] = slab.s[start:len(slab.s):len(slab.s)]
+	}
+	pb.n = -1
 }
 
 func queryUnescape(s string) (string, error) {
@@ -810,9 +920,9 @@ func (s *eventState) cookieHeader() {
 	}
 	d := s.decoder
 	d.pos = s.cookies.start
-	var first string
-	var b []byte
-	n := 0
+	var buf [16]string
+	cookies := buf[:0]
+	size := 0
 	empty, err := d.arrayStart(2)
 	for more := !empty; more && err == nil; {
 		if d.peek() == '"' {
@@ -821,26 +931,30 @@ func (s *eventState) cookieHeader() {
 				return
 			}
 			if v != "" {
-				switch n {
-				case 0:
-					first = v
-				case 1:
-					b = append(append(append(b, first...), "; "...), v...)
-				default:
-					b = append(append(b, "; "...), v...)
-				}
-				n++
+				cookies = append(cookies, v)
+				size += len(v) + 2
 			}
 		} else if err = d.skipValue(2); err != nil {
 			return
 		}
 		more, err = d.arrayNext()
 	}
-	if n == 0 {
+	var header string
+	switch len(cookies) {
+	case 0:
 		return
-	}
-	if n > 1 {
-		first = string(b)
+	case 1:
+		header = cookies[0]
+	default:
+		var b strings.Builder
+		b.Grow(size - 2)
+		for i, c := range cookies {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			b.WriteString(c)
+		}
+		header = b.String()
 	}
 	if r.Headers == nil {
 		if r.spare.headers == nil {
@@ -848,5 +962,5 @@ func (s *eventState) cookieHeader() {
 		}
 		r.Headers = r.spare.headers
 	}
-	r.Headers["cookie"] = first
+	r.Headers["cookie"] = header
 }

@@ -1,6 +1,7 @@
 package proxyevent
 
 import (
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -205,7 +206,8 @@ func appendEscaped(dst []byte, s string) []byte {
 			c := x ^ (swarLo * '\\')
 			m := (x - swarLo*0x20) | (a - swarLo) | (b - swarLo) | (c - swarLo)
 			m &= ^x & ^a & ^b & ^c
-			if (m|x)&swarHi != 0 {
+			if f := (m | x) & swarHi; f != 0 {
+				i += bits.TrailingZeros64(f) / 8 // the lowest flag is exact
 				break
 			}
 			i += 8

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -51,6 +52,12 @@ func TestAppendEscapingMatchesMarshal(t *testing.T) {
 	for c := 0; c < 256; c++ {
 		check(string([]byte{byte(c)}))
 		check("a" + string([]byte{byte(c)}) + "\xe2\x80")
+		// Every position of the 8-byte fast path.
+		for pos := range 17 {
+			b := []byte(strings.Repeat("abcdefgh", 3))
+			b[pos] = byte(c)
+			check(string(b))
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package proxyevent
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -428,6 +429,18 @@ func (d *decoder) objectStart(depth int) (empty bool, err error) {
 
 // objectKey reads a member name and the following ':'.
 func (d *decoder) objectKey() (string, error) {
+	// Fast path: a plain name directly followed by ':' and the value.
+	if data, i := d.data, d.pos; i < len(data) && data[i] == '"' {
+		j := plainPrefix(data, i+1)
+		if j+2 < len(data) && data[j] == '"' && data[j+1] == ':' && data[j+2] > ' ' {
+			d.pos = j + 2
+			return d.str[i+1 : j], nil
+		}
+	}
+	return d.objectKeySlow()
+}
+
+func (d *decoder) objectKeySlow() (string, error) {
 	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
 		return "", d.errChar(d.pos, "looking for beginning of object key string")
 	}
@@ -464,6 +477,18 @@ func (d *decoder) skipKey() error {
 // objectNext consumes what follows a member value: ',' (more members
 // follow) or '}'.
 func (d *decoder) objectNext() (more bool, err error) {
+	if data, i := d.data, d.pos; i+1 < len(data) {
+		switch data[i] {
+		case ',':
+			if data[i+1] > ' ' {
+				d.pos = i + 1
+				return true, nil
+			}
+		case '}':
+			d.pos = i + 1
+			return false, nil
+		}
+	}
 	d.ws()
 	if d.pos < len(d.data) {
 		switch d.data[d.pos] {
@@ -588,9 +613,10 @@ func (d *decoder) isNull() (bool, error) {
 const mapBuffer = 32
 
 // stringMap decodes an object of strings into *m (allocating it, or taking
-// *spare, if nil). Members merge into an existing map and null resets it,
-// like encoding/json; null member values become "".
-func (d *decoder) stringMap(m *map[string]string, spare *map[string]string, depth int) error {
+// *spare, if nil, with room for extra more entries). Members merge into an
+// existing map and null resets it, like encoding/json; null member values
+// become "".
+func (d *decoder) stringMap(m *map[string]string, spare *map[string]string, extra, depth int) error {
 	if null, err := d.isNull(); null || err != nil {
 		if *m != nil {
 			clear(*m)
@@ -648,7 +674,7 @@ func (d *decoder) stringMap(m *map[string]string, spare *map[string]string, dept
 		return err
 	}
 	if mm == nil {
-		mm = make(map[string]string, len(pending))
+		mm = make(map[string]string, len(pending)+extra)
 		for _, p := range pending {
 			mm[p.k] = p.v
 		}
@@ -811,11 +837,22 @@ func (d *decoder) anyValue(depth int) (any, error) {
 				return nil, err
 			}
 			f, _ := strconv.ParseFloat(s, 64)
+			if i := int(f); i >= 0 && i < len(smallFloats) && math.Float64bits(f) == math.Float64bits(float64(i)) {
+				return smallFloats[i], nil // no allocation for small integers
+			}
 			return f, nil
 		}
 		return nil, d.errChar(d.pos, "looking for beginning of value")
 	}
 }
+
+// smallFloats holds the integers 0-255 as boxed float64 values.
+var smallFloats = func() (t [256]any) {
+	for i := range t {
+		t[i] = float64(i)
+	}
+	return t
+}()
 
 // anyObject decodes the object at d.pos (at the given depth) into m.
 func (d *decoder) anyObject(m map[string]any, depth int) error {

@@ -2,12 +2,19 @@ package proxyevent
 
 import (
 	"encoding/json"
-	"runtime"
+	"sort"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 )
+
+func cpuNow() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 func TestZZInterleave(t *testing.T) {
 	data := compact(t, readFixture(t, "v1_rest.json"))
@@ -19,32 +26,35 @@ func TestZZInterleave(t *testing.T) {
 	fns := []struct {
 		name string
 		fn   func()
+		n    int
 	}{
-		{"decode", func() { Decode(data) }},
-		{"decodeInto", func() { DecodeInto(data, &rr) }},
-		{"stdlib", func() { var r events.APIGatewayProxyRequest; json.Unmarshal(data, &r) }},
-		{"decodeV2", func() { Decode(data2) }},
-		{"stdlibV2", func() { var r events.APIGatewayV2HTTPRequest; json.Unmarshal(data2, &r) }},
-		{"append", func() { buf = AppendResponse(buf[:0], KindV1, benchResponse) }},
-		{"appendV2", func() { buf = AppendResponse(buf[:0], KindV2, benchResponse) }},
-		{"marshal", func() { json.Marshal(&resp) }},
+		{"DecodeV1", func() { Decode(data) }, 20000},
+		{"DecodeIntoV1", func() { DecodeInto(data, &rr) }, 20000},
+		{"StdlibV1", func() { var r events.APIGatewayProxyRequest; json.Unmarshal(data, &r) }, 4000},
+		{"DecodeV2", func() { Decode(data2) }, 20000},
+		{"StdlibV2", func() { var r events.APIGatewayV2HTTPRequest; json.Unmarshal(data2, &r) }, 8000},
+		{"AppendResponse", func() { buf = AppendResponse(buf[:0], KindV1, benchResponse) }, 100000},
+		{"AppendResponseV2", func() { buf = AppendResponse(buf[:0], KindV2, benchResponse) }, 100000},
+		{"StdlibMarshal", func() { json.Marshal(&resp) }, 50000},
 	}
-	best := map[string]time.Duration{}
-	for round := 0; round < 40; round++ {
+	res := map[string][]time.Duration{}
+	for round := 0; round < 15; round++ {
 		for _, f := range fns {
-			runtime.GC()
-			const n = 500
-			t0 := time.Now()
-			for i := 0; i < n; i++ {
+			t0 := cpuNow()
+			for i := 0; i < f.n; i++ {
 				f.fn()
 			}
-			d := time.Since(t0) / n
-			if b, ok := best[f.name]; !ok || d < b {
-				best[f.name] = d
-			}
+			res[f.name] = append(res[f.name], (cpuNow()-t0)/time.Duration(f.n))
 		}
 	}
+	med := map[string]time.Duration{}
 	for _, f := range fns {
-		t.Logf("%-10s %v", f.name, best[f.name])
+		v := res[f.name]
+		sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
+		med[f.name] = v[len(v)/2]
+		t.Logf("%-17s cpu/op min %8v median %8v", f.name, v[0], v[len(v)/2])
 	}
+	t.Logf("median ratios: V1 %.1fx, V1 into %.1fx, V2 %.1fx, append %.1fx",
+		float64(med["StdlibV1"])/float64(med["DecodeV1"]), float64(med["StdlibV1"])/float64(med["DecodeIntoV1"]),
+		float64(med["StdlibV2"])/float64(med["DecodeV2"]), float64(med["StdlibMarshal"])/float64(med["AppendResponse"]))
 }

@@ -3,16 +3,18 @@ package commands
 
 import (
 	"github.com/gochalice/chalice/internal/cli"
+	"github.com/gochalice/chalice/internal/cli/dev"
 	"github.com/gochalice/chalice/internal/cli/invoke"
 	"github.com/gochalice/chalice/internal/cli/local"
 	"github.com/gochalice/chalice/internal/cli/newproject"
+	"github.com/gochalice/chalice/internal/cli/pkgcmd"
 	"github.com/gochalice/chalice/internal/cli/version"
 )
 
 // Main runs the CLI with args and returns the exit status.
 func Main(args []string) int {
 	f := cli.NewFactory()
-	root := cli.NewRoot(f, version.NewCmd, newproject.NewCmd, local.NewCmd, invoke.NewCmd)
+	root := cli.NewRoot(f, version.NewCmd, newproject.NewCmd, local.NewCmd, invoke.NewCmd, pkgcmd.NewCmd, dev.NewCmd)
 	root.Version = version.String()
 	root.SetVersionTemplate("{{.Version}}\n")
 	return cli.Run(root, f, args)

@@ -1,0 +1,280 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+)
+
+// Overrides are the CLI values that take part in precedence (flags of
+// deploy, package and local).
+type Overrides struct {
+	APIGatewayStage string // --api-gateway-stage ("" = unset)
+	AutogenPolicy   *bool  // --autogen-policy/--no-autogen-policy (nil = unset)
+}
+
+func (o Overrides) settings() *Settings {
+	s := &Settings{AutogenPolicy: o.AutogenPolicy}
+	if o.APIGatewayStage != "" {
+		v := o.APIGatewayStage
+		s.APIGatewayStage = &v
+	}
+	return s
+}
+
+// StageConfig holds the stage-level settings after precedence
+// (CLI > stage > top > default).
+type StageConfig struct {
+	Name, AppName   string
+	APIGatewayStage string   // default "api"
+	APIType         string   // "rest" (default) or "http" (gochalice addition)
+	EndpointType    string   // EDGE (default) | REGIONAL | PRIVATE
+	EndpointVPCEs   []string // api_gateway_endpoint_vpce: string or list
+	APIPolicyFile   string   // api_gateway_policy_file, as given (relative to .chalice/)
+	// APIPolicy is the REST API's resource policy: the content of
+	// APIPolicyFile (compacted), or for a PRIVATE endpoint with VPC
+	// endpoints and no file, Chalice's default policy allowing
+	// execute-api:Invoke from those endpoints; nil otherwise.
+	APIPolicy              json.RawMessage
+	MinimumCompressionSize *int
+	APICustomDomain        *CustomDomain     // with TLSVersion defaulted; a copy
+	WebsocketCustomDomain  *CustomDomain     // with TLSVersion defaulted; a copy
+	XRay                   bool              // stage-level xray (API Gateway tracing)
+	AutomaticLayer         bool              // automatic_layer (default false)
+	Tags                   map[string]string // merged top <- stage (for APIs/domains)
+}
+
+// FunctionConfig holds one function's settings after precedence:
+// stage.lambda_functions.fn > CLI > stage > top lambda_functions.fn > top > defaults.
+type FunctionConfig struct {
+	Name string
+	// EnvironmentVariables merged: top <- top.lambda_functions.fn (Chalice
+	// ignores this level; gochalice honours it) <- stage <- stage.lambda_functions.fn.
+	EnvironmentVariables map[string]string
+	// Tags merged the same way, plus "aws-chalice":
+	// "version=<Version>:stage=<stage>:app=<app>", which always wins.
+	Tags                map[string]string
+	Timeout             int    // lambda_timeout, default 60
+	MemorySize          int    // lambda_memory_size, default 128
+	Architecture        string // lambda_architecture: arm64 (default) | x86_64 (gochalice addition)
+	ManageIAMRole       bool   // default true
+	IAMRoleARN          string
+	AutogenPolicy       bool   // default true
+	IAMPolicyFile       string // as given, relative to .chalice/
+	Layers              []string
+	ReservedConcurrency *int
+	SubnetIDs           []string
+	SecurityGroupIDs    []string
+	LogRetentionInDays  *int
+	XRay                bool
+}
+
+// StageConfig resolves the stage-wide settings of stage. It fails when the
+// stage is unknown or when api_gateway_policy_file cannot be read as JSON;
+// other invalid values are returned as written (call Validate first).
+func (c *Config) StageConfig(stage string, o Overrides) (*StageConfig, error) {
+	if err := c.CheckStage(stage); err != nil {
+		return nil, err
+	}
+	lv := c.stageLevels(stage, o)
+	sc := &StageConfig{
+		Name:                   stage,
+		AppName:                c.AppName,
+		APIGatewayStage:        lookupPtr(lv, DefaultAPIGatewayStage, func(s *Settings) *string { return s.APIGatewayStage }),
+		APIType:                lookupPtr(lv, DefaultAPIType, func(s *Settings) *string { return s.APIType }),
+		EndpointType:           lookupPtr(lv, DefaultEndpointType, func(s *Settings) *string { return s.APIGatewayEndpointType }),
+		APIPolicyFile:          lookupPtr(lv, "", func(s *Settings) *string { return s.APIGatewayPolicyFile }),
+		XRay:                   lookupPtr(lv, false, func(s *Settings) *bool { return s.XRay }),
+		AutomaticLayer:         lookupPtr(lv, false, func(s *Settings) *bool { return s.AutomaticLayer }),
+		APICustomDomain:        withDefaults(lookupPtr(lv, nil, func(s *Settings) **CustomDomain { return ptrTo(s.APIGatewayCustomDomain) })),
+		WebsocketCustomDomain:  withDefaults(lookupPtr(lv, nil, func(s *Settings) **CustomDomain { return ptrTo(s.WebsocketAPICustomDomain) })),
+		MinimumCompressionSize: clonePtr(lookupPtr(lv, nil, func(s *Settings) **int { return ptrTo(s.MinimumCompressionSize) })),
+	}
+	vpceLevel := level{}
+	for _, l := range lv {
+		if l.s.APIGatewayEndpointVPCE != nil {
+			vpceLevel = l
+			break
+		}
+	}
+	if vpceLevel.s != nil {
+		sc.EndpointVPCEs = slices.Clone(vpceLevel.s.APIGatewayEndpointVPCE)
+	}
+	var top, st *Settings = &c.Top, c.Stages[stage]
+	sc.Tags = mergeMaps([]*Settings{top, st}, func(s *Settings) map[string]string { return s.Tags })
+
+	switch {
+	case sc.APIPolicyFile != "":
+		doc, err := c.readPolicy(sc.APIPolicyFile)
+		if err != nil {
+			_, from, _ := lookup(lv, ptrGet(func(s *Settings) *string { return s.APIGatewayPolicyFile }))
+			return nil, c.at(joinPath(from, "api_gateway_policy_file"), "api_gateway_policy_file", "names %s, which %v", c.File(sc.APIPolicyFile), err)
+		}
+		sc.APIPolicy = doc
+	case sc.EndpointType == "PRIVATE" && len(sc.EndpointVPCEs) > 0:
+		var vpce any = sc.EndpointVPCEs
+		if vpceLevel.s.vpceString {
+			vpce = sc.EndpointVPCEs[0]
+		}
+		sc.APIPolicy = defaultPrivatePolicy(vpce)
+	}
+	return sc, nil
+}
+
+// ptrTo turns a pointer-valued field into the **T that lookupPtr wants,
+// nil when the field is unset.
+func ptrTo[T any](p *T) **T {
+	if p == nil {
+		return nil
+	}
+	return &p
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+func withDefaults(d *CustomDomain) *CustomDomain {
+	if d == nil {
+		return nil
+	}
+	out := *d
+	out.Tags = maps.Clone(d.Tags)
+	if out.TLSVersion == "" {
+		out.TLSVersion = DefaultTLSVersion
+	}
+	return &out
+}
+
+// defaultPrivatePolicy is the resource policy Chalice gives a PRIVATE REST
+// API without api_gateway_policy_file: invoke allowed only through the
+// configured VPC endpoints (a string or a list, as written).
+func defaultPrivatePolicy(vpce any) json.RawMessage {
+	type condition struct {
+		StringEquals map[string]any
+	}
+	type statement struct {
+		Effect    string
+		Principal string
+		Action    string
+		Resource  string
+		Condition condition
+	}
+	doc := struct {
+		Version   string
+		Statement []statement
+	}{"2012-10-17", []statement{{
+		Effect: "Allow", Principal: "*", Action: "execute-api:Invoke",
+		Resource:  "arn:*:execute-api:*:*:*",
+		Condition: condition{map[string]any{"aws:SourceVpce": vpce}},
+	}}}
+	b, _ := json.Marshal(doc)
+	return b
+}
+
+// readPolicy reads a policy document named relative to .chalice/ and
+// returns it compacted; it must be a JSON object. The error says what is
+// wrong with the file, after "names <path>, which ".
+func (c *Config) readPolicy(name string) (json.RawMessage, error) {
+	data, err := readRegularFile(c.File(name), maxPolicyFileSize)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, fmt.Errorf("does not exist (file names are relative to %s)", c.ChaliceDir())
+		}
+		return nil, fmt.Errorf("cannot be read: %v", err)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	var doc any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("is not valid JSON: %s", describeJSONError(data, err))
+	}
+	if _, ok := doc.(map[string]any); !ok {
+		return nil, fmt.Errorf("must hold a JSON object (a policy document), not %s", jsonKind(data))
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, data); err != nil {
+		return nil, fmt.Errorf("is not valid JSON: %v", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Function resolves the settings of one function of stage. It fails only
+// when the stage is unknown; invalid values are returned as written (call
+// Validate first). function may be any name: without a lambda_functions
+// entry it gets the stage and top-level values.
+func (c *Config) Function(stage, function string, o Overrides) (*FunctionConfig, error) {
+	if err := c.CheckStage(stage); err != nil {
+		return nil, err
+	}
+	return c.function(stage, function, o), nil
+}
+
+func (c *Config) function(stage, function string, o Overrides) *FunctionConfig {
+	lv := c.functionLevels(stage, function, o)
+	merge := c.mergeLevels(stage, function)
+	fc := &FunctionConfig{
+		Name:                 function,
+		EnvironmentVariables: mergeMaps(merge, func(s *Settings) map[string]string { return s.EnvironmentVariables }),
+		Tags:                 mergeMaps(merge, func(s *Settings) map[string]string { return s.Tags }),
+		Timeout:              lookupPtr(lv, DefaultLambdaTimeout, func(s *Settings) *int { return s.LambdaTimeout }),
+		MemorySize:           lookupPtr(lv, DefaultLambdaMemory, func(s *Settings) *int { return s.LambdaMemorySize }),
+		Architecture:         lookupPtr(lv, DefaultArchitecture, func(s *Settings) *string { return s.LambdaArchitecture }),
+		ManageIAMRole:        lookupPtr(lv, true, func(s *Settings) *bool { return s.ManageIAMRole }),
+		IAMRoleARN:           lookupPtr(lv, "", func(s *Settings) *string { return s.IAMRoleARN }),
+		AutogenPolicy:        lookupPtr(lv, true, func(s *Settings) *bool { return s.AutogenPolicy }),
+		IAMPolicyFile:        lookupPtr(lv, "", func(s *Settings) *string { return s.IAMPolicyFile }),
+		ReservedConcurrency:  clonePtr(lookupPtr(lv, nil, func(s *Settings) **int { return ptrTo(s.ReservedConcurrency) })),
+		LogRetentionInDays:   clonePtr(lookupPtr(lv, nil, func(s *Settings) **int { return ptrTo(s.LogRetentionInDays) })),
+		XRay:                 lookupPtr(lv, false, func(s *Settings) *bool { return s.XRay }),
+	}
+	fc.Layers, _, _ = lookup(lv, listGet(func(s *Settings) []string { return s.Layers }))
+	fc.SubnetIDs, _, _ = lookup(lv, listGet(func(s *Settings) []string { return s.SubnetIDs }))
+	fc.SecurityGroupIDs, _, _ = lookup(lv, listGet(func(s *Settings) []string { return s.SecurityGroupIDs }))
+	fc.Layers = slices.Clone(fc.Layers)
+	fc.SubnetIDs = slices.Clone(fc.SubnetIDs)
+	fc.SecurityGroupIDs = slices.Clone(fc.SecurityGroupIDs)
+	fc.Tags["aws-chalice"] = ChaliceTag(stage, c.AppName)
+	return fc
+}
+
+// ChaliceTag is the value of the "aws-chalice" tag every function gets.
+func ChaliceTag(stage, app string) string {
+	return fmt.Sprintf("version=%s:stage=%s:app=%s", Version, stage, app)
+}
+
+// maxPolicyFileSize bounds what readPolicy reads; IAM policies are limited
+// to a few kilobytes, so anything this large is not a policy.
+const maxPolicyFileSize = 1 << 20
+
+// readRegularFile reads a regular file of at most limit bytes (so that a
+// policy file naming a device or a huge file fails instead of hanging).
+func readRegularFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, limit)
+	}
+	return data, nil
+}
