@@ -15,11 +15,12 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gochalice/chalice/internal/version"
 	"github.com/gochalice/chalice/manifest"
 )
 
 // Version is the gochalice version, recorded in resource tags.
-const Version = "0.1.0"
+const Version = version.Version
 
 // HandlerFunc handles one REST request. It returns either a *Response (or
 // Response) or any other value, which is sent as compact JSON with status

@@ -103,7 +103,11 @@ func NewClient(app *chalice.App, opts ...Option) (*Client, error) {
 	case err != nil:
 		return nil, err
 	default:
-		if err := cfg.CheckStage(s.stage); err != nil {
+		names := make([]string, 0, len(m.Functions))
+		for _, f := range m.Functions {
+			names = append(names, f.Name)
+		}
+		if err := cfg.Validate(s.stage, names, config.Overrides{}); err != nil {
 			return nil, err
 		}
 		c.cfg = cfg

@@ -13,6 +13,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/gochalice/chalice/internal/version"
 	"maps"
 	"os"
 	"path/filepath"
@@ -23,9 +24,8 @@ import (
 const DefaultStage = "dev"
 
 // Version is the gochalice version written into every function's
-// "aws-chalice" tag. The config package cannot import the root package,
-// so the CLI sets this from chalice.Version.
-var Version = "0.0.0-dev"
+// "aws-chalice" tag (tests may pin it for stable golden files).
+var Version = version.Version
 
 // Defaults applied when no level sets a key.
 const (

@@ -429,18 +429,6 @@ func (d *decoder) objectStart(depth int) (empty bool, err error) {
 
 // objectKey reads a member name and the following ':'.
 func (d *decoder) objectKey() (string, error) {
-	// Fast path: a plain name directly followed by ':' and the value.
-	if data, i := d.data, d.pos; i < len(data) && data[i] == '"' {
-		j := plainPrefix(data, i+1)
-		if j+2 < len(data) && data[j] == '"' && data[j+1] == ':' && data[j+2] > ' ' {
-			d.pos = j + 2
-			return d.str[i+1 : j], nil
-		}
-	}
-	return d.objectKeySlow()
-}
-
-func (d *decoder) objectKeySlow() (string, error) {
 	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
 		return "", d.errChar(d.pos, "looking for beginning of object key string")
 	}
@@ -477,18 +465,6 @@ func (d *decoder) skipKey() error {
 // objectNext consumes what follows a member value: ',' (more members
 // follow) or '}'.
 func (d *decoder) objectNext() (more bool, err error) {
-	if data, i := d.data, d.pos; i+1 < len(data) {
-		switch data[i] {
-		case ',':
-			if data[i+1] > ' ' {
-				d.pos = i + 1
-				return true, nil
-			}
-		case '}':
-			d.pos = i + 1
-			return false, nil
-		}
-	}
 	d.ws()
 	if d.pos < len(d.data) {
 		switch d.data[d.pos] {

@@ -4,8 +4,10 @@ package commands
 import (
 	"github.com/gochalice/chalice/internal/cli"
 	"github.com/gochalice/chalice/internal/cli/dev"
+	"github.com/gochalice/chalice/internal/cli/genpolicy"
 	"github.com/gochalice/chalice/internal/cli/invoke"
 	"github.com/gochalice/chalice/internal/cli/local"
+	"github.com/gochalice/chalice/internal/cli/models"
 	"github.com/gochalice/chalice/internal/cli/newproject"
 	"github.com/gochalice/chalice/internal/cli/pkgcmd"
 	"github.com/gochalice/chalice/internal/cli/version"
@@ -14,7 +16,7 @@ import (
 // Main runs the CLI with args and returns the exit status.
 func Main(args []string) int {
 	f := cli.NewFactory()
-	root := cli.NewRoot(f, version.NewCmd, newproject.NewCmd, local.NewCmd, invoke.NewCmd, pkgcmd.NewCmd, dev.NewCmd)
+	root := cli.NewRoot(f, version.NewCmd, newproject.NewCmd, local.NewCmd, invoke.NewCmd, pkgcmd.NewCmd, models.NewCmd, genpolicy.NewCmd, dev.NewCmd)
 	root.Version = version.String()
 	root.SetVersionTemplate("{{.Version}}\n")
 	return cli.Run(root, f, args)

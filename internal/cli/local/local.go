@@ -177,6 +177,9 @@ func (s *server) load(ctx context.Context) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.cfg.Validate(s.o.Stage, functionNames(m), config.Overrides{}); err != nil {
+		return nil, err
+	}
 	st := &state{m: m, pools: map[string]*runtimeapi.Pool{}}
 	for _, fn := range m.Functions {
 		if fn.Kind != manifest.KindAPIHandler && fn.Kind != manifest.KindAuthorizer && fn.Kind != manifest.KindWebsocket {
@@ -244,6 +247,14 @@ func (s *server) invokeCurrent(ctx context.Context, function string, payload []b
 		}
 		return p.Invoke(ctx, payload)
 	}
+}
+
+func functionNames(m *manifest.Manifest) []string {
+	names := make([]string, 0, len(m.Functions))
+	for _, f := range m.Functions {
+		names = append(names, f.Name)
+	}
+	return names
 }
 
 // ServeHTTP serves one request on the current build and logs it.

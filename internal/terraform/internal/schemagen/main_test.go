@@ -76,6 +76,7 @@ func TestTypeName(t *testing.T) {
 			t.Errorf("typeName(%s) = %s, want %s", raw, got, want)
 		}
 	}
+	ref = typeRef{}
 	_ = json.Unmarshal([]byte(`{"union":{"types":[{"fqn":"cdktf.IResolvable"},{"collection":{"kind":"array","elementtype":{"fqn":"x.Block"}}}]}}`), &ref)
 	if fqn, nest := structOf(ref); fqn != "x.Block" || nest != "list" {
 		t.Errorf("structOf = %s, %s", fqn, nest)
