@@ -96,7 +96,6 @@ func Package(ctx context.Context, o *Options) (*Result, error) {
 	return res, nil
 }
 
-
 // ReadTemplate reads a JSON or YAML CloudFormation template (YAML short
 // forms such as !Ref and !GetAtt become their Fn:: objects).
 func ReadTemplate(path string) (map[string]any, error) {
