@@ -45,9 +45,9 @@ const (
 )
 
 const (
-	startTimeout = 30 * time.Second // until the server answers
-	maxAttempts  = 5                // port races before giving up
-	tailBytes    = 8 << 10          // server output kept for error messages
+	startTimeout = 120 * time.Second // until the server answers (python is slow on a loaded 2-core CI machine)
+	maxAttempts  = 5                 // port races before giving up
+	tailBytes    = 8 << 10           // server output kept for error messages
 )
 
 // Package variables so the tests can simulate a missing moto and port races.
