@@ -81,7 +81,7 @@ func startLocal(tb testing.TB, dir string, workers int) (base string, out *syncB
 	done := make(chan error, 1)
 	go func() {
 		done <- Run(ctx, &Options{IO: cli.IO{Out: out, ErrOut: io.Discard}, ProjectDir: dir, Host: "127.0.0.1",
-			Stage: "dev", Workers: workers, Ready: func(a string) { ready <- a }})
+			Stage: "dev", Workers: workers, Autoreload: true, Ready: func(a string) { ready <- a }})
 	}()
 	select {
 	case a := <-ready:
