@@ -50,6 +50,7 @@ type Options struct {
 // NewCmd returns the local command.
 func NewCmd(f *cli.Factory) *cobra.Command {
 	opts := &Options{}
+	var noAutoreload bool
 	cmd := &cobra.Command{
 		Use:   "local",
 		Short: "Run the app locally behind an API Gateway emulator",
@@ -60,6 +61,9 @@ func NewCmd(f *cli.Factory) *cobra.Command {
 				return err
 			}
 			opts.IO, opts.ProjectDir = f.IO, dir
+			if noAutoreload {
+				opts.Autoreload = false
+			}
 			return Run(cmd.Context(), opts)
 		},
 	}
@@ -67,6 +71,7 @@ func NewCmd(f *cli.Factory) *cobra.Command {
 	cmd.Flags().IntVar(&opts.Port, "port", 8000, "Port to listen on")
 	cmd.Flags().StringVar(&opts.Stage, "stage", config.DefaultStage, "Name of the Chalice stage for the local server to use.")
 	cmd.Flags().BoolVar(&opts.Autoreload, "autoreload", true, "Automatically restart server when code changes.")
+	cmd.Flags().BoolVar(&noAutoreload, "no-autoreload", false, "Do not restart the server when code changes.")
 	cmd.Flags().IntVar(&opts.Workers, "workers", 4, "Warm worker processes per function")
 	cmd.Flags().StringVar(&opts.API, "api", "rest", "API Gateway flavour to emulate: rest (REST API, payload 1.0) or http (HTTP API, payload 2.0)")
 	return cmd

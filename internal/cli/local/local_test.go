@@ -43,11 +43,27 @@ func libraryRoot(t testing.TB) string {
 // newProject writes the test app into a temporary Go module.
 func newProject(t testing.TB, greeting string) string {
 	t.Helper()
-	dir := t.TempDir()
 	src, err := os.ReadFile("testdata/app/main.go.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newProjectSource(t, strings.ReplaceAll(string(src), "GREETING", greeting),
+		`{"version": "2.0", "app_name": "localtest", "stages": {"dev": {"api_gateway_stage": "api", "lambda_timeout": 2, "environment_variables": {"STAGE_VAR": "dev-value"}}}}`)
+}
+
+// newProjectFrom writes the app source in file into a temporary Go module.
+func newProjectFrom(t testing.TB, file, configJSON string) string {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newProjectSource(t, string(src), configJSON)
+}
+
+func newProjectSource(t testing.TB, mainGo, configJSON string) string {
+	t.Helper()
+	dir := t.TempDir()
 	write := func(name, content string) {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -57,9 +73,9 @@ func newProject(t testing.TB, greeting string) string {
 			t.Fatal(err)
 		}
 	}
-	write("main.go", strings.ReplaceAll(string(src), "GREETING", greeting))
+	write("main.go", mainGo)
 	write("go.mod", "module localtest\n\ngo 1.26\n\nrequire github.com/gochalice/chalice v0.0.0-00010101000000-000000000000\n\nreplace github.com/gochalice/chalice => "+libraryRoot(t)+"\n")
-	write(".chalice/config.json", `{"version": "2.0", "app_name": "localtest", "stages": {"dev": {"api_gateway_stage": "api", "lambda_timeout": 2, "environment_variables": {"STAGE_VAR": "dev-value"}}}}`)
+	write(".chalice/config.json", configJSON)
 	cmd := exec.Command("go", "mod", "tidy")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
