@@ -15,7 +15,10 @@ import (
 
 // Main runs the CLI with args and returns the exit status.
 func Main(args []string) int {
-	f := cli.NewFactory()
+	return mainWith(cli.NewFactory(), args)
+}
+
+func mainWith(f *cli.Factory, args []string) int {
 	root := cli.NewRoot(f, version.NewCmd, newproject.NewCmd, local.NewCmd, invoke.NewCmd, pkgcmd.NewCmd, models.NewCmd, genpolicy.NewCmd, dev.NewCmd)
 	root.Version = version.String()
 	root.SetVersionTemplate("{{.Version}}\n")

@@ -1,0 +1,98 @@
+package commands
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/gochalice/chalice/internal/cli"
+)
+
+// run executes the CLI in process and returns exit code, stdout, stderr.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	f := &cli.Factory{IO: cli.IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}}
+	code := mainWith(f, args)
+	return code, out.String(), errOut.String()
+}
+
+func exampleDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "examples", "users-service", "web-api")
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		code, out, _ := run(t, args...)
+		if code != 0 || !strings.HasPrefix(out, "gochalice 0.") || !strings.Contains(out, runtime.Version()) {
+			t.Errorf("%v: code %d out %q", args, code, out)
+		}
+	}
+}
+
+func TestUnknownCommandAndFlag(t *testing.T) {
+	if code, _, errOut := run(t, "deploy-everything"); code != cli.ExitFail || !strings.Contains(errOut, "unknown command") {
+		t.Errorf("unknown command: code %d, stderr %q", code, errOut)
+	}
+	if code, _, errOut := run(t, "local", "--bogus"); code != cli.ExitFail || !strings.Contains(errOut, "unknown flag: --bogus") {
+		t.Errorf("unknown flag: code %d, stderr %q", code, errOut)
+	}
+}
+
+func TestProjectCommandsOutsideAProject(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := run(t, "--project-dir", dir, "local")
+	if code != cli.ExitFail || !strings.Contains(errOut, "Unable to load the project config file. Are you sure this is a chalice project?") {
+		t.Errorf("code %d stderr %q", code, errOut)
+	}
+}
+
+func TestNewProjectExistingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "taken"), 0o755)
+	code, _, errOut := run(t, "--project-dir", dir, "new-project", "taken")
+	if code != 1 || strings.TrimSpace(errOut) != "Directory already exists: taken" {
+		t.Errorf("code %d stderr %q", code, errOut)
+	}
+}
+
+func TestGenerateModelsAndGenPolicy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the example")
+	}
+	code, out, errOut := run(t, "--project-dir", exampleDir(), "generate-models")
+	if code != 0 {
+		t.Fatalf("generate-models: %d %s", code, errOut)
+	}
+	var doc struct {
+		Swagger string                    `json:"swagger"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("generate-models output is not JSON: %v\n%s", err, out)
+	}
+	if doc.Swagger != "2.0" || doc.Paths["/users/{username}"]["get"] == nil || doc.Paths["/users"]["post"] == nil {
+		t.Errorf("unexpected document: %s", out)
+	}
+	code, out, _ = run(t, "--project-dir", exampleDir(), "generate-models", "--format", "openapi3")
+	if code != 0 || !strings.Contains(out, `"openapi": "3.1.0"`) {
+		t.Errorf("openapi3: code %d, out %.200s", code, out)
+	}
+	if code, _, errOut := run(t, "--project-dir", exampleDir(), "generate-models", "--format", "raml"); code != cli.ExitFail || !strings.Contains(errOut, `--format "raml"`) {
+		t.Errorf("bad format: code %d stderr %q", code, errOut)
+	}
+	code, out, errOut = run(t, "--project-dir", exampleDir(), "gen-policy")
+	if code != 0 {
+		t.Fatalf("gen-policy: %d %s", code, errOut)
+	}
+	for _, action := range []string{"logs:PutLogEvents", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"} {
+		if !strings.Contains(out, `"`+action+`"`) {
+			t.Errorf("gen-policy lacks %s:\n%s", action, out)
+		}
+	}
+}
