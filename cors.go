@@ -2,8 +2,6 @@ package chalice
 
 import (
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/gochalice/chalice/manifest"
 )
@@ -40,22 +38,7 @@ func (c *CORSConfig) allowHeaders() []string {
 
 // Headers returns the Access-Control-* response headers for this config,
 // as Chalice's get_access_control_headers does.
-func (c *CORSConfig) Headers() map[string]string {
-	h := map[string]string{
-		"Access-Control-Allow-Origin":  c.allowOrigin(),
-		"Access-Control-Allow-Headers": strings.Join(c.allowHeaders(), ","),
-	}
-	if len(c.ExposeHeaders) > 0 {
-		h["Access-Control-Expose-Headers"] = strings.Join(c.ExposeHeaders, ",")
-	}
-	if c.MaxAge != nil {
-		h["Access-Control-Max-Age"] = strconv.Itoa(*c.MaxAge)
-	}
-	if c.AllowCredentials {
-		h["Access-Control-Allow-Credentials"] = "true"
-	}
-	return h
-}
+func (c *CORSConfig) Headers() map[string]string { return c.manifest().Headers() }
 
 func (c *CORSConfig) manifest() *manifest.CORS {
 	if c == nil {
@@ -85,14 +68,4 @@ func (c *CORSConfig) equal(o *CORSConfig) bool {
 		}
 	}
 	return true
-}
-
-// CORSHeaders is exported for the gateway emulators: the headers of a
-// manifest CORS entry.
-func CORSHeaders(c *manifest.CORS) map[string]string {
-	if c == nil {
-		return nil
-	}
-	cfg := CORSConfig{AllowOrigin: c.AllowOrigin, AllowHeaders: c.AllowHeaders, ExposeHeaders: c.ExposeHeaders, MaxAge: c.MaxAge, AllowCredentials: c.AllowCredentials}
-	return cfg.Headers()
 }

@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 )
 
 // SchemaVersion identifies this version of the document. Readers reject
@@ -200,4 +202,24 @@ func (m *Manifest) Authorizer(name string) (Authorizer, bool) {
 		}
 	}
 	return Authorizer{}, false
+}
+
+// Headers returns the Access-Control-* response headers of this config, as
+// Chalice's CORSConfig.get_access_control_headers (without
+// Access-Control-Allow-Methods, which only preflight responses carry).
+func (c *CORS) Headers() map[string]string {
+	h := map[string]string{
+		"Access-Control-Allow-Origin":  c.AllowOrigin,
+		"Access-Control-Allow-Headers": strings.Join(c.AllowHeaders, ","),
+	}
+	if len(c.ExposeHeaders) > 0 {
+		h["Access-Control-Expose-Headers"] = strings.Join(c.ExposeHeaders, ",")
+	}
+	if c.MaxAge != nil {
+		h["Access-Control-Max-Age"] = strconv.Itoa(*c.MaxAge)
+	}
+	if c.AllowCredentials {
+		h["Access-Control-Allow-Credentials"] = "true"
+	}
+	return h
 }

@@ -78,21 +78,8 @@ type Built struct {
 // Build compiles the app, reads its manifest and builds the resource
 // model and policies; `package` and `deploy` both start here.
 func Build(ctx context.Context, o *Options) (*Built, error) {
-	progress := o.Progress
-	if progress == nil {
-		progress = io.Discard
-	}
-	if o.Stage == "" {
-		o.Stage = config.DefaultStage
-	}
-	cfg := o.Config
-	if cfg == nil {
-		var err error
-		if cfg, err = config.Load(o.ProjectDir); err != nil {
-			return nil, err
-		}
-	}
-	if err := cfg.CheckStage(o.Stage); err != nil {
+	cfg, progress, err := prepare(o)
+	if err != nil {
 		return nil, err
 	}
 	m, app, err := model(ctx, o, cfg, progress)
@@ -135,6 +122,20 @@ func Build(ctx context.Context, o *Options) (*Built, error) {
 // Model builds the app for this machine, reads its manifest and returns
 // the resource model, without building the deployment package.
 func Model(ctx context.Context, o *Options) (*appgraph.Application, error) {
+	cfg, progress, err := prepare(o)
+	if err != nil {
+		return nil, err
+	}
+	_, app, err := model(ctx, o, cfg, progress)
+	return app, err
+}
+
+// prepare defaults the stage and loads (or takes) the config.
+func prepare(o *Options) (*config.Config, io.Writer, error) {
+	progress := o.Progress
+	if progress == nil {
+		progress = io.Discard
+	}
 	if o.Stage == "" {
 		o.Stage = config.DefaultStage
 	}
@@ -142,18 +143,13 @@ func Model(ctx context.Context, o *Options) (*appgraph.Application, error) {
 	if cfg == nil {
 		var err error
 		if cfg, err = config.Load(o.ProjectDir); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := cfg.CheckStage(o.Stage); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	progress := o.Progress
-	if progress == nil {
-		progress = io.Discard
-	}
-	_, app, err := model(ctx, o, cfg, progress)
-	return app, err
+	return cfg, progress, nil
 }
 
 func model(ctx context.Context, o *Options, cfg *config.Config, progress io.Writer) (*manifest.Manifest, *appgraph.Application, error) {

@@ -254,7 +254,7 @@ func writePreflight(w http.ResponseWriter, res *resource, reqID string) {
 	if cors == nil {
 		h.Set("Access-Control-Allow-Methods", "OPTIONS")
 	} else {
-		for k, v := range corsHeaders(cors) {
+		for k, v := range cors.Headers() {
 			h.Set(k, v)
 		}
 		h.Set("Access-Control-Allow-Methods", strings.Join(append(methods, "OPTIONS"), ","))
@@ -262,23 +262,6 @@ func writePreflight(w http.ResponseWriter, res *resource, reqID string) {
 	h.Set("x-amzn-RequestId", reqID)
 	h.Set("Content-Length", "0")
 	w.WriteHeader(http.StatusOK)
-}
-
-func corsHeaders(c *manifest.CORS) map[string]string {
-	h := map[string]string{
-		"Access-Control-Allow-Origin":  c.AllowOrigin,
-		"Access-Control-Allow-Headers": strings.Join(c.AllowHeaders, ","),
-	}
-	if len(c.ExposeHeaders) > 0 {
-		h["Access-Control-Expose-Headers"] = strings.Join(c.ExposeHeaders, ",")
-	}
-	if c.MaxAge != nil {
-		h["Access-Control-Max-Age"] = strconv.Itoa(*c.MaxAge)
-	}
-	if c.AllowCredentials {
-		h["Access-Control-Allow-Credentials"] = "true"
-	}
-	return h
 }
 
 // proxyEvent is the REST API proxy event (payload format 1.0).

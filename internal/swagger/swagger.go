@@ -30,7 +30,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gochalice/chalice/internal/appgraph"
@@ -351,20 +350,8 @@ func (g *generator) integration() map[string]any {
 // configuration, as Chalice's CORSConfig.get_access_control_headers plus
 // Access-Control-Allow-Methods (the CORS methods of the path, then OPTIONS).
 func CORSHeaders(c *manifest.CORS, methods []string) map[string]string {
-	h := map[string]string{
-		"Access-Control-Allow-Methods": strings.Join(append(slices.Clone(methods), "OPTIONS"), ","),
-		"Access-Control-Allow-Origin":  c.AllowOrigin,
-		"Access-Control-Allow-Headers": strings.Join(c.AllowHeaders, ","),
-	}
-	if len(c.ExposeHeaders) > 0 {
-		h["Access-Control-Expose-Headers"] = strings.Join(c.ExposeHeaders, ",")
-	}
-	if c.MaxAge != nil {
-		h["Access-Control-Max-Age"] = strconv.Itoa(*c.MaxAge)
-	}
-	if c.AllowCredentials {
-		h["Access-Control-Allow-Credentials"] = "true"
-	}
+	h := c.Headers()
+	h["Access-Control-Allow-Methods"] = strings.Join(append(slices.Clone(methods), "OPTIONS"), ",")
 	return h
 }
 

@@ -47,9 +47,11 @@ func NewCmd(f *cli.Factory) *cobra.Command {
 				return &cli.ExitError{Code: cli.ExitFail, Err: errors.New("No REST API found to generate model from.")}
 			}
 			doc, err := swagger.Generate(app.RestAPI, app.AppName, swagger.Options{
-				Format:        ft,
-				HandlerURI:    "arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{api_handler_lambda_arn}/invocations",
-				AuthorizerURI: func(fn string) any { return "arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{" + fn + "_lambda_arn}/invocations" },
+				Format:     ft,
+				HandlerURI: "arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{api_handler_lambda_arn}/invocations",
+				AuthorizerURI: func(fn string) any {
+					return "arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{" + fn + "_lambda_arn}/invocations"
+				},
 			})
 			if err != nil {
 				return &cli.ExitError{Code: cli.ExitFail, Err: err}
