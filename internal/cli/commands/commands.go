@@ -3,6 +3,7 @@ package commands
 
 import (
 	"github.com/gochalice/chalice/internal/cli"
+	"github.com/gochalice/chalice/internal/cli/deploycmd"
 	"github.com/gochalice/chalice/internal/cli/dev"
 	"github.com/gochalice/chalice/internal/cli/genpolicy"
 	"github.com/gochalice/chalice/internal/cli/invoke"
@@ -19,7 +20,7 @@ func Main(args []string) int {
 }
 
 func mainWith(f *cli.Factory, args []string) int {
-	root := cli.NewRoot(f, version.NewCmd, newproject.NewCmd, local.NewCmd, invoke.NewCmd, pkgcmd.NewCmd, models.NewCmd, genpolicy.NewCmd, dev.NewCmd)
+	root := cli.NewRoot(f, version.NewCmd, newproject.NewCmd, local.NewCmd, invoke.NewCmd, pkgcmd.NewCmd, models.NewCmd, genpolicy.NewCmd, deploycmd.WithPlan(dev.NewCmd), deploycmd.NewDeployCmd, deploycmd.NewDeleteCmd, deploycmd.NewURLCmd)
 	root.Version = version.String()
 	root.SetVersionTemplate("{{.Version}}\n")
 	return cli.Run(root, f, args)

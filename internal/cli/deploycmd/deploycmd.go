@@ -1,0 +1,166 @@
+// Package deploycmd implements `gochalice deploy`, `delete`, `url` and
+// `dev plan` over internal/deploy.
+package deploycmd
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gochalice/chalice/config"
+	"github.com/gochalice/chalice/internal/cli"
+	"github.com/gochalice/chalice/internal/deploy"
+	"github.com/gochalice/chalice/internal/deploy/awsapi"
+	"github.com/spf13/cobra"
+)
+
+// exit maps deploy errors to exit statuses (Chalice's main(): 2).
+func exit(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &cli.ExitError{Code: cli.ExitFail, Err: err}
+}
+
+type flags struct {
+	opts       deploy.Options
+	autogen    bool
+	noAutogen  bool
+	apiStage   string
+	timeoutSec int
+}
+
+func (fl *flags) options(f *cli.Factory) (*deploy.Options, error) {
+	dir, err := f.ProjectPath()
+	if err != nil {
+		return nil, err
+	}
+	o := fl.opts
+	o.ProjectDir, o.Out = dir, f.IO.Out
+	if fl.autogen || fl.noAutogen {
+		v := fl.autogen && !fl.noAutogen
+		o.Overrides.AutogenPolicy = &v
+	}
+	o.Overrides.APIGatewayStage = fl.apiStage
+	if fl.timeoutSec > 0 {
+		o.ConnectionTimeout = time.Duration(fl.timeoutSec) * time.Second
+	}
+	return &o, nil
+}
+
+func (fl *flags) register(cmd *cobra.Command, deployFlags, timeout bool) {
+	p := cmd.Flags()
+	p.StringVar(&fl.opts.Stage, "stage", config.DefaultStage, "Name of the Chalice stage.")
+	p.StringVar(&fl.opts.Profile, "profile", "", "Override profile at deploy time.")
+	if deployFlags {
+		p.StringVar(&fl.apiStage, "api-gateway-stage", "", "Name of the API gateway stage to deploy to.")
+		p.BoolVar(&fl.autogen, "autogen-policy", false, "Automatically generate IAM policy for app code.")
+		p.BoolVar(&fl.noAutogen, "no-autogen-policy", false, "Use .chalice/policy-<stage>.json instead of generating the policy.")
+	}
+	if timeout {
+		p.IntVar(&fl.timeoutSec, "connection-timeout", 0, "Overrides the default HTTP connection timeout (seconds).")
+	}
+}
+
+// NewDeployCmd returns `gochalice deploy`.
+func NewDeployCmd(f *cli.Factory) *cobra.Command {
+	fl := &flags{}
+	cmd := &cobra.Command{
+		Use:   "deploy",
+		Short: "Deploy the app to AWS (Lambda, IAM, API Gateway, EventBridge)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o, err := fl.options(f)
+			if err != nil {
+				return exit(err)
+			}
+			_, err = deploy.Deploy(cmd.Context(), o)
+			return exit(err)
+		},
+	}
+	fl.register(cmd, true, true)
+	return cmd
+}
+
+// NewDeleteCmd returns `gochalice delete`.
+func NewDeleteCmd(f *cli.Factory) *cobra.Command {
+	fl := &flags{}
+	cmd := &cobra.Command{
+		Use:   "delete",
+		Short: "Delete every resource recorded for a stage",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o, err := fl.options(f)
+			if err != nil {
+				return exit(err)
+			}
+			return exit(deploy.Delete(cmd.Context(), o))
+		},
+	}
+	fl.register(cmd, false, false)
+	return cmd
+}
+
+// NewURLCmd returns `gochalice url`.
+func NewURLCmd(f *cli.Factory) *cobra.Command {
+	fl := &flags{}
+	cmd := &cobra.Command{
+		Use:   "url",
+		Short: "Print the URL of the deployed REST API",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o, err := fl.options(f)
+			if err != nil {
+				return exit(err)
+			}
+			u, err := deploy.URL(cmd.Context(), o)
+			if err != nil {
+				return exit(err)
+			}
+			_, err = cmd.OutOrStdout().Write([]byte(u + "\n"))
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&fl.opts.Stage, "stage", config.DefaultStage, "Name of the Chalice stage.")
+	return cmd
+}
+
+// NewPlanCmd returns `gochalice dev plan`: the planned mutating calls,
+// computed with read-only calls; nothing is changed or recorded.
+func NewPlanCmd(f *cli.Factory) *cobra.Command {
+	fl := &flags{}
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Print the calls a deploy would make, without making any change",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o, err := fl.options(f)
+			if err != nil {
+				return exit(err)
+			}
+			rec := &awsapi.Recorder{Hook: func(c awsapi.Call) error {
+				if c.Mutating() && c.Operation != "GetCallerIdentity" {
+					return errors.New("dev plan refused a mutating call: " + c.String())
+				}
+				return nil
+			}}
+			o.Recorder = rec
+			p, err := deploy.PlanOnly(cmd.Context(), o)
+			if err != nil {
+				return exit(err)
+			}
+			p.Print(f.IO.Out)
+			return nil
+		},
+	}
+	fl.register(cmd, true, false)
+	return cmd
+}
+
+// WithPlan adds `plan` to the dev command group built by dev.
+func WithPlan(dev cli.Command) cli.Command {
+	return func(f *cli.Factory) *cobra.Command {
+		cmd := dev(f)
+		cmd.AddCommand(NewPlanCmd(f))
+		return cmd
+	}
+}

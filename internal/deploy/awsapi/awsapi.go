@@ -1,0 +1,152 @@
+// Package awsapi holds the AWS SDK clients the deployer uses, with a
+// middleware that records every operation (and lets tests inject faults).
+package awsapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// NoRegionMessage is Chalice's message when no region is configured.
+const NoRegionMessage = "No region configured. Either export the AWS_DEFAULT_REGION environment variable or set the region value in our ~/.aws/config file."
+
+// ErrNoRegion is returned by Load when no region is configured.
+var ErrNoRegion = errors.New(NoRegionMessage)
+
+// Call is one AWS operation.
+type Call struct {
+	Service   string // SDK service id: Lambda, IAM, API Gateway, EventBridge, STS
+	Operation string // CreateFunction, ...
+}
+
+func (c Call) String() string { return c.Service + ":" + c.Operation }
+
+// Mutating reports whether the operation changes something (its name does
+// not start with Get, List, Describe or Head).
+func (c Call) Mutating() bool {
+	for _, p := range []string{"Get", "List", "Describe", "Head"} {
+		if strings.HasPrefix(c.Operation, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// Recorder records every operation made through a config it is installed
+// on. Hook, when set, runs before each operation; an error it returns
+// fails the operation without sending it (fault injection in tests).
+type Recorder struct {
+	mu    sync.Mutex
+	calls []Call
+	Hook  func(Call) error
+}
+
+// Calls returns the operations recorded so far.
+func (r *Recorder) Calls() []Call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Call(nil), r.calls...)
+}
+
+// Mutating returns the recorded operations that change something.
+func (r *Recorder) Mutating() []Call {
+	var out []Call
+	for _, c := range r.Calls() {
+		if c.Mutating() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Reset forgets the recorded operations.
+func (r *Recorder) Reset() {
+	r.mu.Lock()
+	r.calls = nil
+	r.mu.Unlock()
+}
+
+// Install adds the recording middleware to cfg.
+func (r *Recorder) Install(cfg *aws.Config) {
+	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("gochalice.deploy.recorder",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				c := Call{Service: awsmiddleware.GetServiceID(ctx), Operation: awsmiddleware.GetOperationName(ctx)}
+				r.mu.Lock()
+				r.calls = append(r.calls, c)
+				hook := r.Hook
+				r.mu.Unlock()
+				if hook != nil {
+					if err := hook(c); err != nil {
+						return middleware.InitializeOutput{}, middleware.Metadata{}, err
+					}
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.After)
+	})
+}
+
+// Options configure Load.
+type Options struct {
+	Profile           string
+	ConnectionTimeout time.Duration // 0: the SDK's default
+	Recorder          *Recorder     // optional
+}
+
+// Clients are the SDK clients of one deploy.
+type Clients struct {
+	Config      aws.Config
+	Region      string
+	Lambda      *lambda.Client
+	IAM         *iam.Client
+	APIGateway  *apigateway.Client
+	EventBridge *eventbridge.Client
+	STS         *sts.Client
+}
+
+// Load resolves the SDK configuration (environment, shared config,
+// --profile; AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured
+// by the SDK itself) and creates the clients. It makes no AWS call.
+func Load(ctx context.Context, o Options) (*Clients, error) {
+	var opts []func(*awsconfig.LoadOptions) error
+	if o.Profile != "" {
+		opts = append(opts, awsconfig.WithSharedConfigProfile(o.Profile))
+	}
+	if o.ConnectionTimeout > 0 {
+		opts = append(opts, awsconfig.WithHTTPClient(&http.Client{Timeout: o.ConnectionTimeout}))
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return nil, ErrNoRegion
+	}
+	if o.Recorder != nil {
+		o.Recorder.Install(&cfg)
+	}
+	return &Clients{
+		Config:      cfg,
+		Region:      cfg.Region,
+		Lambda:      lambda.NewFromConfig(cfg),
+		IAM:         iam.NewFromConfig(cfg),
+		APIGateway:  apigateway.NewFromConfig(cfg),
+		EventBridge: eventbridge.NewFromConfig(cfg),
+		STS:         sts.NewFromConfig(cfg),
+	}, nil
+}

@@ -1,0 +1,152 @@
+package deploy
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strings"
+
+	"github.com/aws/smithy-go"
+)
+
+// errorCode returns the AWS error code of err ("" when it is not an API error).
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// isNotFound reports the "it does not exist" errors of the services used.
+func isNotFound(err error) bool {
+	switch errorCode(err) {
+	case "ResourceNotFoundException", "NoSuchEntity", "NotFoundException", "NoSuchEntityException":
+		return true
+	}
+	return false
+}
+
+// isRolePropagation reports Lambda's errors while a new IAM role is not
+// yet usable (IAM is eventually consistent).
+func isRolePropagation(err error) bool {
+	if errorCode(err) != "InvalidParameterValueException" {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "cannot be assumed by Lambda") ||
+		strings.Contains(msg, "role defined for the function cannot be assumed") ||
+		strings.Contains(msg, "does not have permissions to call CreateNetworkInterface")
+}
+
+// sameJSON compares two JSON documents (a may be URL-encoded, as IAM
+// returns policy documents).
+func sameJSON(remote string, want any) bool {
+	if dec, err := url.QueryUnescape(remote); err == nil {
+		remote = dec
+	}
+	var a any
+	if err := json.Unmarshal([]byte(remote), &a); err != nil {
+		return false
+	}
+	raw, err := json.Marshal(want)
+	if err != nil {
+		return false
+	}
+	var b any
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return false
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+func sha256Hex(parts ...[]byte) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// arns builds ARNs for one account, region and partition.
+type arns struct {
+	Partition, Region, Account string
+}
+
+func (a arns) role(name string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", a.Partition, a.Account, name)
+}
+
+func (a arns) function(name string) string {
+	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", a.Partition, a.Region, a.Account, name)
+}
+
+func (a arns) rule(name string) string {
+	return fmt.Sprintf("arn:%s:events:%s:%s:rule/%s", a.Partition, a.Region, a.Account, name)
+}
+
+func (a arns) executeAPI(apiID, suffix string) string {
+	return fmt.Sprintf("arn:%s:execute-api:%s:%s:%s/%s", a.Partition, a.Region, a.Account, apiID, suffix)
+}
+
+func (a arns) invocationURI(functionARN string) string {
+	return fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", a.Partition, a.Region, functionARN)
+}
+
+func (a arns) dnsSuffix() string {
+	if a.Partition == "aws-cn" {
+		return "amazonaws.com.cn"
+	}
+	return "amazonaws.com"
+}
+
+func (a arns) restAPIURL(id, stage string) string {
+	return fmt.Sprintf("https://%s.execute-api.%s.%s/%s/", id, a.Region, a.dnsSuffix(), stage)
+}
+
+// hasPermission reports whether a Lambda resource policy (GetPolicy's
+// JSON) already lets principal invoke the function from sourceARN, either
+// through gochalice's statement id or an equivalent statement (one Chalice
+// added with a random id).
+func hasPermission(policy, sid, principal, sourceARN string) bool {
+	var doc struct {
+		Statement []struct {
+			Sid       string
+			Principal any
+			Condition map[string]map[string]any
+		}
+	}
+	if json.Unmarshal([]byte(policy), &doc) != nil {
+		return false
+	}
+	for _, st := range doc.Statement {
+		if st.Sid == sid {
+			return true
+		}
+		p := st.Principal
+		if m, ok := p.(map[string]any); ok {
+			p = m["Service"]
+		}
+		if p != principal {
+			continue
+		}
+		for _, cond := range st.Condition {
+			for k, v := range cond {
+				if strings.EqualFold(k, "AWS:SourceArn") && v == sourceARN {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// statementID is the deterministic statement id of a permission.
+func statementID(principal, sourceARN string) string {
+	return "gochalice-" + sha256Hex([]byte(principal), []byte(sourceARN))[:24]
+}

@@ -1,0 +1,195 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/gochalice/chalice/internal/appgraph"
+	"github.com/gochalice/chalice/internal/deploy/awsapi"
+	"github.com/gochalice/chalice/internal/deploy/state"
+	"github.com/gochalice/chalice/packager"
+)
+
+// Plan is the ordered list of steps of a deploy (or delete).
+type Plan struct {
+	Steps []Step
+}
+
+// Step is one resource's work: a progress line, the mutating calls it
+// plans to make, and the code that makes them and records the resource.
+type Step struct {
+	Resource string        // resource name recorded in the state
+	Message  string        // printed when the step runs; "" for none
+	Calls    []PlannedCall // mutating calls planned
+	run      func(ctx context.Context, x *executor) error
+}
+
+// PlannedCall is one mutating AWS call of a plan.
+type PlannedCall struct {
+	Service   string // lambda, iam, apigateway, events
+	Operation string
+	Target    string // the resource it acts on
+}
+
+func (c PlannedCall) String() string {
+	return fmt.Sprintf("%s:%s %s", c.Service, c.Operation, c.Target)
+}
+
+// MutatingCalls counts the planned mutating calls.
+func (p *Plan) MutatingCalls() int {
+	n := 0
+	for _, s := range p.Steps {
+		n += len(s.Calls)
+	}
+	return n
+}
+
+// Print writes the plan as `gochalice dev plan` shows it.
+func (p *Plan) Print(w io.Writer) {
+	for _, s := range p.Steps {
+		if len(s.Calls) == 0 {
+			continue
+		}
+		msg := s.Message
+		if msg == "" {
+			msg = "Configuring " + s.Resource
+		}
+		fmt.Fprintln(w, msg)
+		for _, c := range s.Calls {
+			fmt.Fprintf(w, "  %s\n", c)
+		}
+	}
+	n := p.MutatingCalls()
+	if n == 0 {
+		fmt.Fprintln(w, "Nothing to do: every resource is up to date (0 mutating calls).")
+		return
+	}
+	fmt.Fprintf(w, "%d mutating calls planned.\n", n)
+}
+
+// executor runs a plan, saving the state after every step and after every
+// call that creates something.
+type executor struct {
+	o     *Options
+	c     *awsapi.Clients
+	arns  arns
+	state *state.Deployed
+	saved []byte // last bytes written, to skip identical writes
+}
+
+func (x *executor) run(ctx context.Context, p *Plan) error {
+	for _, s := range p.Steps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if s.Message != "" {
+			fmt.Fprintln(x.o.Out, s.Message)
+		}
+		if err := s.run(ctx, x); err != nil {
+			if serr := x.save(ctx, false); serr != nil {
+				return fmt.Errorf("%w (and saving the deployed state failed: %v)", err, serr)
+			}
+			return fmt.Errorf("deploying %s: %w", s.Resource, err)
+		}
+		if err := x.save(ctx, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// record stores a resource's record and saves the state at once.
+func (x *executor) record(ctx context.Context, r state.Record) error {
+	x.state.Put(r)
+	return x.save(ctx, false)
+}
+
+// forget drops a record and saves the state at once.
+func (x *executor) forget(ctx context.Context, name string) error {
+	x.state.Remove(name)
+	return x.save(ctx, false)
+}
+
+func (x *executor) save(ctx context.Context, force bool) error {
+	data, err := state.Marshal(x.state)
+	if err != nil {
+		return err
+	}
+	if !force && bytes.Equal(data, x.saved) {
+		return nil
+	}
+	if err := x.o.Backend.Save(ctx, x.state); err != nil {
+		return err
+	}
+	x.saved = data
+	return nil
+}
+
+// planner turns the model and the remote state into a plan.
+type planner struct {
+	x     *executor
+	app   *appgraph.Application
+	built *packager.Built
+	zip   []byte
+	prev  *state.Deployed
+}
+
+func (pl *planner) plan(ctx context.Context) (*Plan, error) {
+	p := &Plan{}
+	names := map[string]bool{}
+	for _, r := range pl.app.Resources() {
+		var steps []Step
+		var err error
+		switch r := r.(type) {
+		case *appgraph.Role:
+			if !r.Managed {
+				continue
+			}
+			steps, err = pl.role(ctx, r)
+		case *appgraph.Function:
+			steps, err = pl.function(ctx, r)
+		case *appgraph.EventSource:
+			steps, err = pl.rule(ctx, r)
+		case *appgraph.RestAPI:
+			steps, err = pl.restAPI(ctx, r)
+		default:
+			err = fmt.Errorf("gochalice deploy does not deploy %s yet (resource %s); use gochalice package and CloudFormation", r.Kind(), r.Name())
+		}
+		if err != nil {
+			return nil, fmt.Errorf("planning %s: %w", r.Name(), err)
+		}
+		names[r.Name()] = true
+		p.Steps = append(p.Steps, steps...)
+	}
+	// The state ends in the model's order; records of removed resources
+	// stay (at the end) until their deletion succeeds.
+	p.Steps = append(p.Steps, Step{Resource: "(state)", run: func(ctx context.Context, x *executor) error {
+		var ordered, rest []state.Record
+		for _, r := range pl.app.Resources() {
+			if rec := x.state.Find(r.Name()); rec != nil {
+				ordered = append(ordered, *rec)
+			}
+		}
+		for _, rec := range x.state.Resources {
+			if !names[rec.Name] {
+				rest = append(rest, rec)
+			}
+		}
+		x.state.Resources = append(ordered, rest...)
+		return nil
+	}})
+	for i := len(pl.prev.Resources) - 1; i >= 0; i-- {
+		rec := pl.prev.Resources[i]
+		if names[rec.Name] {
+			continue
+		}
+		st, err := sweepStep(rec)
+		if err != nil {
+			return nil, err
+		}
+		p.Steps = append(p.Steps, st)
+	}
+	return p, nil
+}

@@ -1,0 +1,747 @@
+package deploy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/gochalice/chalice/internal/appgraph"
+	"github.com/gochalice/chalice/internal/deploy/state"
+	"github.com/gochalice/chalice/internal/swagger"
+	"github.com/gochalice/chalice/manifest"
+)
+
+// ---- IAM role ----
+
+func (pl *planner) role(ctx context.Context, r *appgraph.Role) ([]Step, error) {
+	x := pl.x
+	policy := pl.built.Policies[r.ResourceName]
+	rec := state.Record{Name: r.ResourceName, ResourceType: "iam_role", Fields: []state.Field{{Key: "role_name", Value: r.RoleName}, {Key: "role_arn", Value: x.arns.role(r.RoleName)}}}
+	got, err := x.c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(r.RoleName)})
+	putPolicy := func(ctx context.Context, x *executor) error {
+		doc, err := json.Marshal(policy)
+		if err != nil {
+			return err
+		}
+		_, err = x.c.IAM.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(r.RoleName), PolicyName: aws.String(r.RoleName), PolicyDocument: aws.String(string(doc))})
+		return err
+	}
+	if isNotFound(err) {
+		return []Step{{Resource: r.ResourceName, Message: "Creating IAM role: " + r.RoleName,
+			Calls: []PlannedCall{{"iam", "CreateRole", r.RoleName}, {"iam", "PutRolePolicy", r.RoleName}},
+			run: func(ctx context.Context, x *executor) error {
+				trust, _ := json.Marshal(appgraph.LambdaTrustPolicy)
+				out, err := x.c.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(r.RoleName), AssumeRolePolicyDocument: aws.String(string(trust))})
+				if err != nil {
+					return err
+				}
+				rec.Set("role_arn", deref(out.Role.Arn))
+				if err := x.record(ctx, rec); err != nil {
+					return err
+				}
+				return putPolicy(ctx, x)
+			}}}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("iam:GetRole %s: %w", r.RoleName, err)
+	}
+	rec.Set("role_arn", deref(got.Role.Arn))
+	recordOnly := func(ctx context.Context, x *executor) error { return x.record(ctx, rec) }
+	cur, err := x.c.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(r.RoleName), PolicyName: aws.String(r.RoleName)})
+	if err != nil && !isNotFound(err) {
+		return nil, fmt.Errorf("iam:GetRolePolicy %s: %w", r.RoleName, err)
+	}
+	if err == nil && sameJSON(deref(cur.PolicyDocument), policy) {
+		return []Step{{Resource: r.ResourceName, run: recordOnly}}, nil
+	}
+	return []Step{{Resource: r.ResourceName, Message: "Updating policy for IAM role: " + r.RoleName,
+		Calls: []PlannedCall{{"iam", "PutRolePolicy", r.RoleName}},
+		run: func(ctx context.Context, x *executor) error {
+			if err := recordOnly(ctx, x); err != nil {
+				return err
+			}
+			return putPolicy(ctx, x)
+		}}}, nil
+}
+
+// ---- Lambda function ----
+
+// functionSpec is the configuration a function should have.
+type functionSpec struct {
+	fn       *appgraph.Function
+	roleARN  string
+	env      map[string]string
+	tags     map[string]string
+	layers   []string
+	tracing  ltypes.TracingMode
+	subnets  []string
+	sgs      []string
+	arch     ltypes.Architecture
+	reserved *int
+}
+
+func (pl *planner) spec(f *appgraph.Function) functionSpec {
+	c := f.Config
+	roleARN := f.Role.PreCreatedARN
+	if f.Role.Managed {
+		roleARN = pl.x.arns.role(f.Role.RoleName)
+		if rec := pl.x.state.Find(f.Role.ResourceName); rec != nil && rec.Get("role_arn") != "" {
+			roleARN = rec.Get("role_arn")
+		}
+	}
+	tracing := ltypes.TracingModePassThrough
+	if c.XRay {
+		tracing = ltypes.TracingModeActive
+	}
+	return functionSpec{fn: f, roleARN: roleARN, env: c.EnvironmentVariables, tags: c.Tags, layers: c.Layers,
+		tracing: tracing, subnets: c.SubnetIDs, sgs: c.SecurityGroupIDs, arch: ltypes.Architecture(c.Architecture), reserved: c.ReservedConcurrency}
+}
+
+func (s functionSpec) vpc() *ltypes.VpcConfig {
+	if len(s.subnets) == 0 && len(s.sgs) == 0 {
+		return nil
+	}
+	return &ltypes.VpcConfig{SubnetIds: s.subnets, SecurityGroupIds: s.sgs}
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+func sameMap(a, b map[string]string) bool {
+	return len(a) == len(b) && maps.Equal(a, b)
+}
+
+// configDiffers compares the remote configuration with the spec.
+func (s functionSpec) configDiffers(c *ltypes.FunctionConfiguration) bool {
+	f := s.fn
+	var env map[string]string
+	if c.Environment != nil {
+		env = c.Environment.Variables
+	}
+	var layers []string
+	for _, l := range c.Layers {
+		layers = append(layers, deref(l.Arn))
+	}
+	tracing := ltypes.TracingModePassThrough
+	if c.TracingConfig != nil && c.TracingConfig.Mode != "" {
+		tracing = c.TracingConfig.Mode
+	}
+	var subnets, sgs []string
+	if c.VpcConfig != nil {
+		subnets, sgs = c.VpcConfig.SubnetIds, c.VpcConfig.SecurityGroupIds
+	}
+	return string(c.Runtime) != f.Runtime || deref(c.Handler) != f.Handler || deref(c.Role) != s.roleARN ||
+		int(deref(c.Timeout)) != f.Config.Timeout || int(deref(c.MemorySize)) != f.Config.MemorySize ||
+		!sameMap(env, s.env) || !slices.Equal(layers, s.layers) || tracing != s.tracing ||
+		!sameSet(subnets, s.subnets) || !sameSet(sgs, s.sgs)
+}
+
+func (s functionSpec) updateConfigInput() *lambda.UpdateFunctionConfigurationInput {
+	f := s.fn
+	vpc := s.vpc()
+	if vpc == nil {
+		vpc = &ltypes.VpcConfig{SubnetIds: []string{}, SecurityGroupIds: []string{}}
+	}
+	return &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String(f.FunctionName), Runtime: ltypes.Runtime(f.Runtime),
+		Handler: aws.String(f.Handler), Role: aws.String(s.roleARN), Timeout: aws.Int32(int32(f.Config.Timeout)),
+		MemorySize: aws.Int32(int32(f.Config.MemorySize)), Environment: &ltypes.Environment{Variables: nonNil(s.env)},
+		Layers: nonNilSlice(s.layers), TracingConfig: &ltypes.TracingConfig{Mode: s.tracing}, VpcConfig: vpc}
+}
+
+func nonNil(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+func nonNilSlice(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (pl *planner) function(ctx context.Context, f *appgraph.Function) ([]Step, error) {
+	x := pl.x
+	spec := pl.spec(f)
+	name := f.FunctionName
+	rec := state.Record{Name: f.ResourceName, ResourceType: "lambda_function", Fields: []state.Field{{Key: "lambda_arn", Value: x.arns.function(name)}}}
+	got, err := x.c.Lambda.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(name)})
+	if isNotFound(err) {
+		calls := []PlannedCall{{"lambda", "CreateFunction", name}}
+		if spec.reserved != nil {
+			calls = append(calls, PlannedCall{"lambda", "PutFunctionConcurrency", name})
+		}
+		return []Step{{Resource: f.ResourceName, Message: "Creating lambda function: " + name, Calls: calls,
+			run: func(ctx context.Context, x *executor) error {
+				in := &lambda.CreateFunctionInput{FunctionName: aws.String(name), Runtime: ltypes.Runtime(f.Runtime),
+					Handler: aws.String(f.Handler), Role: aws.String(spec.roleARN), Code: &ltypes.FunctionCode{ZipFile: pl.zip},
+					Timeout: aws.Int32(int32(f.Config.Timeout)), MemorySize: aws.Int32(int32(f.Config.MemorySize)),
+					Architectures: []ltypes.Architecture{spec.arch}, Tags: spec.tags, Layers: spec.layers, VpcConfig: spec.vpc()}
+				if len(spec.env) > 0 {
+					in.Environment = &ltypes.Environment{Variables: spec.env}
+				}
+				if spec.tracing == ltypes.TracingModeActive {
+					in.TracingConfig = &ltypes.TracingConfig{Mode: spec.tracing}
+				}
+				var out *lambda.CreateFunctionOutput
+				err := x.retryRole(ctx, func() (err error) {
+					out, err = x.c.Lambda.CreateFunction(ctx, in)
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				rec.Set("lambda_arn", deref(out.FunctionArn))
+				if err := x.record(ctx, rec); err != nil {
+					return err
+				}
+				if err := x.waitFunction(ctx, name); err != nil {
+					return err
+				}
+				if spec.reserved != nil {
+					_, err = x.c.Lambda.PutFunctionConcurrency(ctx, &lambda.PutFunctionConcurrencyInput{FunctionName: aws.String(name), ReservedConcurrentExecutions: aws.Int32(int32(*spec.reserved))})
+				}
+				return err
+			}}}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lambda:GetFunction %s: %w", name, err)
+	}
+	cfg := got.Configuration
+	arn := deref(cfg.FunctionArn)
+	rec.Set("lambda_arn", arn)
+	var calls []PlannedCall
+	codeChanged := deref(cfg.CodeSha256) != pl.built.Package.CodeSha256 || !slices.Equal(cfg.Architectures, []ltypes.Architecture{spec.arch})
+	if codeChanged {
+		calls = append(calls, PlannedCall{"lambda", "UpdateFunctionCode", name})
+	}
+	configChanged := spec.configDiffers(cfg)
+	if configChanged {
+		calls = append(calls, PlannedCall{"lambda", "UpdateFunctionConfiguration", name})
+	}
+	var untag []string
+	tag := map[string]string{}
+	for k := range got.Tags {
+		if _, ok := spec.tags[k]; !ok {
+			untag = append(untag, k)
+		}
+	}
+	slices.Sort(untag)
+	for k, v := range spec.tags {
+		if cur, ok := got.Tags[k]; !ok || cur != v {
+			tag[k] = v
+		}
+	}
+	if len(tag) > 0 {
+		calls = append(calls, PlannedCall{"lambda", "TagResource", name})
+	}
+	if len(untag) > 0 {
+		calls = append(calls, PlannedCall{"lambda", "UntagResource", name})
+	}
+	var curReserved *int
+	if got.Concurrency != nil && got.Concurrency.ReservedConcurrentExecutions != nil {
+		v := int(*got.Concurrency.ReservedConcurrentExecutions)
+		curReserved = &v
+	}
+	concurrency := ""
+	switch {
+	case spec.reserved != nil && (curReserved == nil || *curReserved != *spec.reserved):
+		concurrency = "PutFunctionConcurrency"
+	case spec.reserved == nil && curReserved != nil:
+		concurrency = "DeleteFunctionConcurrency"
+	}
+	if concurrency != "" {
+		calls = append(calls, PlannedCall{"lambda", concurrency, name})
+	}
+	msg := ""
+	if len(calls) > 0 {
+		msg = "Updating lambda function: " + name
+	}
+	return []Step{{Resource: f.ResourceName, Message: msg, Calls: calls, run: func(ctx context.Context, x *executor) error {
+		if err := x.record(ctx, rec); err != nil {
+			return err
+		}
+		if codeChanged {
+			if err := x.waitFunction(ctx, name); err != nil {
+				return err
+			}
+			if _, err := x.c.Lambda.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String(name), ZipFile: pl.zip, Architectures: []ltypes.Architecture{spec.arch}}); err != nil {
+				return err
+			}
+		}
+		if configChanged {
+			if err := x.waitFunction(ctx, name); err != nil {
+				return err
+			}
+			if err := x.retryRole(ctx, func() error {
+				_, err := x.c.Lambda.UpdateFunctionConfiguration(ctx, spec.updateConfigInput())
+				return err
+			}); err != nil {
+				return err
+			}
+		}
+		if codeChanged || configChanged {
+			if err := x.waitFunction(ctx, name); err != nil {
+				return err
+			}
+		}
+		if len(tag) > 0 {
+			if _, err := x.c.Lambda.TagResource(ctx, &lambda.TagResourceInput{Resource: aws.String(arn), Tags: tag}); err != nil {
+				return err
+			}
+		}
+		if len(untag) > 0 {
+			if _, err := x.c.Lambda.UntagResource(ctx, &lambda.UntagResourceInput{Resource: aws.String(arn), TagKeys: untag}); err != nil {
+				return err
+			}
+		}
+		switch concurrency {
+		case "PutFunctionConcurrency":
+			_, err := x.c.Lambda.PutFunctionConcurrency(ctx, &lambda.PutFunctionConcurrencyInput{FunctionName: aws.String(name), ReservedConcurrentExecutions: aws.Int32(int32(*spec.reserved))})
+			return err
+		case "DeleteFunctionConcurrency":
+			_, err := x.c.Lambda.DeleteFunctionConcurrency(ctx, &lambda.DeleteFunctionConcurrencyInput{FunctionName: aws.String(name)})
+			return err
+		}
+		return nil
+	}}}, nil
+}
+
+// retryRole retries call while Lambda cannot assume a role IAM has not
+// propagated yet.
+func (x *executor) retryRole(ctx context.Context, call func() error) error {
+	r := x.o.Retry
+	for attempt := 1; ; attempt++ {
+		err := call()
+		if err == nil || !isRolePropagation(err) || attempt >= r.RoleAttempts {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(r.RoleDelay):
+		}
+	}
+}
+
+// waitFunction waits until the function is Active and not updating.
+func (x *executor) waitFunction(ctx context.Context, name string) error {
+	r := x.o.Retry
+	deadline := time.Now().Add(r.WaitTimeout)
+	for {
+		out, err := x.c.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(name)})
+		if err != nil {
+			return err
+		}
+		switch {
+		case out.State == ltypes.StateFailed:
+			return fmt.Errorf("lambda function %s failed: %s", name, deref(out.StateReason))
+		case out.LastUpdateStatus == ltypes.LastUpdateStatusFailed:
+			return fmt.Errorf("updating lambda function %s failed: %s", name, deref(out.LastUpdateStatusReason))
+		case out.State != ltypes.StatePending && out.LastUpdateStatus != ltypes.LastUpdateStatusInProgress:
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("lambda function %s is still %s/%s after %v", name, out.State, out.LastUpdateStatus, r.WaitTimeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(r.PollInterval):
+		}
+	}
+}
+
+// permission is one statement of a function's resource policy.
+type permission struct {
+	function, principal, sourceARN string
+}
+
+// missingPermissions returns the permissions not yet in the functions'
+// policies. Functions that do not exist yet miss every permission.
+func (x *executor) missingPermissions(ctx context.Context, perms []permission) ([]permission, error) {
+	policies := map[string]string{}
+	var missing []permission
+	for _, p := range perms {
+		pol, ok := policies[p.function]
+		if !ok {
+			out, err := x.c.Lambda.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(p.function)})
+			if err != nil && !isNotFound(err) {
+				return nil, fmt.Errorf("lambda:GetPolicy %s: %w", p.function, err)
+			}
+			if err == nil {
+				pol = deref(out.Policy)
+			}
+			policies[p.function] = pol
+		}
+		if !hasPermission(pol, statementID(p.principal, p.sourceARN), p.principal, p.sourceARN) {
+			missing = append(missing, p)
+		}
+	}
+	return missing, nil
+}
+
+func (x *executor) addPermissions(ctx context.Context, perms []permission) error {
+	missing, err := x.missingPermissions(ctx, perms)
+	if err != nil {
+		return err
+	}
+	for _, p := range missing {
+		_, err := x.c.Lambda.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String(p.function), Action: aws.String("lambda:InvokeFunction"),
+			Principal: aws.String(p.principal), SourceArn: aws.String(p.sourceARN), StatementId: aws.String(statementID(p.principal, p.sourceARN))})
+		if err != nil && errorCode(err) != "ResourceConflictException" {
+			return err
+		}
+	}
+	return nil
+}
+
+func permissionCalls(perms []permission) []PlannedCall {
+	var calls []PlannedCall
+	for _, p := range perms {
+		calls = append(calls, PlannedCall{"lambda", "AddPermission", p.function + " " + p.principal})
+	}
+	return calls
+}
+
+// ---- EventBridge rule (schedule / CloudWatch event) ----
+
+func (pl *planner) rule(ctx context.Context, ev *appgraph.EventSource) ([]Step, error) {
+	x := pl.x
+	name := ev.RuleName
+	fnARN := x.arns.function(ev.Function.FunctionName)
+	if rec := x.state.Find(ev.Function.ResourceName); rec != nil && rec.Get("lambda_arn") != "" {
+		fnARN = rec.Get("lambda_arn")
+	}
+	put := &eventbridge.PutRuleInput{Name: aws.String(name)}
+	if ev.Source.Type == manifest.SourceSchedule {
+		put.ScheduleExpression = aws.String(ev.Source.Schedule)
+	} else {
+		put.EventPattern = aws.String(string(ev.Source.EventPattern))
+	}
+	if ev.Source.Description != "" {
+		put.Description = aws.String(ev.Source.Description)
+	}
+	rec := state.Record{Name: ev.ResourceName, ResourceType: "cloudwatch_event", Fields: []state.Field{{Key: "rule_name", Value: name}}}
+	perm := []permission{{function: ev.Function.FunctionName, principal: "events.amazonaws.com", sourceARN: x.arns.rule(name)}}
+
+	var calls []PlannedCall
+	needRule, needTarget := true, true
+	got, err := x.c.EventBridge.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(name)})
+	switch {
+	case isNotFound(err):
+	case err != nil:
+		return nil, fmt.Errorf("events:DescribeRule %s: %w", name, err)
+	default:
+		needRule = deref(got.ScheduleExpression) != deref(put.ScheduleExpression) || !sameEventPattern(deref(got.EventPattern), deref(put.EventPattern)) ||
+			deref(got.Description) != deref(put.Description) || got.State != ebtypes.RuleStateEnabled
+		targets, err := x.c.EventBridge.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(name)})
+		if err != nil {
+			return nil, fmt.Errorf("events:ListTargetsByRule %s: %w", name, err)
+		}
+		needTarget = !slices.ContainsFunc(targets.Targets, func(t ebtypes.Target) bool { return deref(t.Id) == "1" && deref(t.Arn) == fnARN })
+	}
+	if needRule {
+		calls = append(calls, PlannedCall{"events", "PutRule", name})
+	}
+	if needTarget {
+		calls = append(calls, PlannedCall{"events", "PutTargets", name})
+	}
+	missing, err := x.missingPermissions(ctx, perm)
+	if err != nil {
+		return nil, err
+	}
+	calls = append(calls, permissionCalls(missing)...)
+	return []Step{{Resource: ev.ResourceName, Calls: calls, run: func(ctx context.Context, x *executor) error {
+		if needRule {
+			if _, err := x.c.EventBridge.PutRule(ctx, put); err != nil {
+				return err
+			}
+		}
+		if err := x.record(ctx, rec); err != nil {
+			return err
+		}
+		if needTarget {
+			if _, err := x.c.EventBridge.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(name), Targets: []ebtypes.Target{{Id: aws.String("1"), Arn: aws.String(fnARN)}}}); err != nil {
+				return err
+			}
+		}
+		return x.addPermissions(ctx, perm)
+	}}}, nil
+}
+
+func sameEventPattern(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if a == "" || b == "" {
+		return false
+	}
+	var pb any
+	if json.Unmarshal([]byte(b), &pb) != nil {
+		return false
+	}
+	return sameJSON(a, pb)
+}
+
+// ---- REST API ----
+
+// apiDocument returns the OpenAPI 3 document of the REST API and the hash
+// recorded to skip an unchanged re-import.
+func (pl *planner) apiDocument(api *appgraph.RestAPI) ([]byte, string, error) {
+	x := pl.x
+	fnARN := func(f *appgraph.Function) string { return x.arns.function(f.FunctionName) }
+	doc, err := swagger.Generate(api, pl.app.AppName, swagger.Options{Format: swagger.OpenAPI30,
+		HandlerURI: x.arns.invocationURI(fnARN(api.Handler)),
+		AuthorizerURI: func(function string) any {
+			if f := pl.app.Function(function); f != nil {
+				return x.arns.invocationURI(fnARN(f))
+			}
+			return x.arns.invocationURI(x.arns.function(function))
+		}})
+	if err != nil {
+		return nil, "", err
+	}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return nil, "", err
+	}
+	mcs := ""
+	if api.Stage.MinimumCompressionSize != nil {
+		mcs = strconv.Itoa(*api.Stage.MinimumCompressionSize)
+	}
+	return body, sha256Hex(body, []byte(api.Stage.EndpointType), []byte(api.Stage.APIGatewayStage), []byte(mcs)), nil
+}
+
+func (pl *planner) restAPI(ctx context.Context, api *appgraph.RestAPI) ([]Step, error) {
+	x := pl.x
+	body, hash, err := pl.apiDocument(api)
+	if err != nil {
+		return nil, err
+	}
+	stage := api.Stage.APIGatewayStage
+	endpointType := api.Stage.EndpointType
+	if endpointType == "" {
+		endpointType = "EDGE"
+	}
+	perms := func(id string) []permission {
+		ps := []permission{{function: api.Handler.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "*")}}
+		for _, f := range api.AuthFuncs {
+			ps = append(ps, permission{function: f.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "authorizers/*")})
+		}
+		return ps
+	}
+	record := func(id string, withHash bool) state.Record {
+		r := state.Record{Name: api.ResourceName, ResourceType: "rest_api", Fields: []state.Field{{Key: "rest_api_id", Value: id}, {Key: "rest_api_url", Value: x.arns.restAPIURL(id, stage)}}}
+		if withHash {
+			r.Set("api_document_sha256", hash)
+		}
+		return r
+	}
+	// finish configures an imported/updated API: compression, permissions,
+	// stage deployment, then records the document's hash.
+	finish := func(ctx context.Context, x *executor, id string, deploy bool, cur *apigateway.GetRestApiOutput) error {
+		if err := x.compression(ctx, id, api.Stage.MinimumCompressionSize, cur); err != nil {
+			return err
+		}
+		if err := x.addPermissions(ctx, perms(id)); err != nil {
+			return err
+		}
+		if deploy {
+			if _, err := x.c.APIGateway.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: aws.String(id), StageName: aws.String(stage)}); err != nil {
+				return err
+			}
+		}
+		return x.record(ctx, record(id, true))
+	}
+
+	prev := x.state.Find(api.ResourceName)
+	id := ""
+	var cur *apigateway.GetRestApiOutput
+	if prev != nil {
+		id = prev.Get("rest_api_id")
+	}
+	if id != "" {
+		cur, err = x.c.APIGateway.GetRestApi(ctx, &apigateway.GetRestApiInput{RestApiId: aws.String(id)})
+		if isNotFound(err) {
+			id, cur = "", nil
+		} else if err != nil {
+			return nil, fmt.Errorf("apigateway:GetRestApi %s: %w", id, err)
+		}
+	}
+	if id == "" {
+		calls := []PlannedCall{{"apigateway", "ImportRestApi", pl.app.AppName}}
+		if api.Stage.MinimumCompressionSize != nil {
+			calls = append(calls, PlannedCall{"apigateway", "UpdateRestApi", pl.app.AppName})
+		}
+		calls = append(calls, permissionCalls(perms("<new>"))...)
+		calls = append(calls, PlannedCall{"apigateway", "CreateDeployment", stage})
+		return []Step{{Resource: api.ResourceName, Message: "Creating Rest API", Calls: calls, run: func(ctx context.Context, x *executor) error {
+			out, err := x.c.APIGateway.ImportRestApi(ctx, &apigateway.ImportRestApiInput{Body: body,
+				Parameters: map[string]string{"endpointConfigurationTypes": endpointType}})
+			if err != nil {
+				return err
+			}
+			id := deref(out.Id)
+			if err := x.record(ctx, record(id, false)); err != nil {
+				return err
+			}
+			return finish(ctx, x, id, true, nil)
+		}}}, nil
+	}
+	changed := prev.Get("api_document_sha256") != hash
+	var calls []PlannedCall
+	if changed {
+		calls = append(calls, PlannedCall{"apigateway", "PutRestApi", id})
+		if compressionDiffers(cur, api.Stage.MinimumCompressionSize) {
+			calls = append(calls, PlannedCall{"apigateway", "UpdateRestApi", id})
+		}
+	}
+	missing, err := x.missingPermissions(ctx, perms(id))
+	if err != nil {
+		return nil, err
+	}
+	calls = append(calls, permissionCalls(missing)...)
+	if changed {
+		calls = append(calls, PlannedCall{"apigateway", "CreateDeployment", stage})
+	}
+	msg := ""
+	if changed {
+		msg = "Updating rest API"
+	}
+	return []Step{{Resource: api.ResourceName, Message: msg, Calls: calls, run: func(ctx context.Context, x *executor) error {
+		if !changed {
+			if err := x.addPermissions(ctx, perms(id)); err != nil {
+				return err
+			}
+			return x.record(ctx, record(id, true))
+		}
+		if err := x.record(ctx, record(id, false)); err != nil {
+			return err
+		}
+		if _, err := x.c.APIGateway.PutRestApi(ctx, &apigateway.PutRestApiInput{RestApiId: aws.String(id), Body: body, Mode: agtypes.PutModeOverwrite}); err != nil {
+			return err
+		}
+		return finish(ctx, x, id, true, cur)
+	}}}, nil
+}
+
+func compressionDiffers(cur *apigateway.GetRestApiOutput, want *int) bool {
+	var have *int32
+	if cur != nil {
+		have = cur.MinimumCompressionSize
+	}
+	switch {
+	case want == nil:
+		return have != nil
+	case have == nil:
+		return true
+	}
+	return int(*have) != *want
+}
+
+// compression sets minimumCompressionSize when it differs.
+func (x *executor) compression(ctx context.Context, id string, want *int, cur *apigateway.GetRestApiOutput) error {
+	if (cur == nil && want == nil) || (cur != nil && !compressionDiffers(cur, want)) {
+		return nil
+	}
+	value := ""
+	if want != nil {
+		value = strconv.Itoa(*want)
+	}
+	_, err := x.c.APIGateway.UpdateRestApi(ctx, &apigateway.UpdateRestApiInput{RestApiId: aws.String(id),
+		PatchOperations: []agtypes.PatchOperation{{Op: agtypes.OpReplace, Path: aws.String("/minimumCompressionSize"), Value: aws.String(value)}}})
+	return err
+}
+
+// ---- sweeping ----
+
+// sweepStep deletes a recorded resource; already-deleted resources are
+// fine. The record is dropped once the resource is gone.
+func sweepStep(rec state.Record) (Step, error) {
+	name := rec.Name
+	switch rec.ResourceType {
+	case "lambda_function":
+		arn := rec.Get("lambda_arn")
+		return Step{Resource: name, Message: "Deleting function: " + arn, Calls: []PlannedCall{{"lambda", "DeleteFunction", arn}},
+			run: func(ctx context.Context, x *executor) error {
+				_, err := x.c.Lambda.DeleteFunction(ctx, &lambda.DeleteFunctionInput{FunctionName: aws.String(arn)})
+				if err != nil && !isNotFound(err) {
+					return err
+				}
+				return x.forget(ctx, name)
+			}}, nil
+	case "iam_role":
+		role := rec.Get("role_name")
+		return Step{Resource: name, Message: "Deleting IAM role: " + role, Calls: []PlannedCall{{"iam", "DeleteRolePolicy", role}, {"iam", "DeleteRole", role}},
+			run: func(ctx context.Context, x *executor) error {
+				pols, err := x.c.IAM.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(role)})
+				if err != nil && !isNotFound(err) {
+					return err
+				}
+				if err == nil {
+					for _, p := range pols.PolicyNames {
+						if _, err := x.c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(p)}); err != nil && !isNotFound(err) {
+							return err
+						}
+					}
+				}
+				if _, err := x.c.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(role)}); err != nil && !isNotFound(err) {
+					return err
+				}
+				return x.forget(ctx, name)
+			}}, nil
+	case "cloudwatch_event":
+		rule := rec.Get("rule_name")
+		return Step{Resource: name, Message: "Deleting event rule: " + rule, Calls: []PlannedCall{{"events", "RemoveTargets", rule}, {"events", "DeleteRule", rule}},
+			run: func(ctx context.Context, x *executor) error {
+				targets, err := x.c.EventBridge.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(rule)})
+				if err != nil && !isNotFound(err) {
+					return err
+				}
+				if err == nil && len(targets.Targets) > 0 {
+					var ids []string
+					for _, t := range targets.Targets {
+						ids = append(ids, deref(t.Id))
+					}
+					if _, err := x.c.EventBridge.RemoveTargets(ctx, &eventbridge.RemoveTargetsInput{Rule: aws.String(rule), Ids: ids}); err != nil && !isNotFound(err) {
+						return err
+					}
+				}
+				if _, err := x.c.EventBridge.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: aws.String(rule)}); err != nil && !isNotFound(err) {
+					return err
+				}
+				return x.forget(ctx, name)
+			}}, nil
+	case "rest_api":
+		id := rec.Get("rest_api_id")
+		return Step{Resource: name, Message: "Deleting Rest API: " + id, Calls: []PlannedCall{{"apigateway", "DeleteRestApi", id}},
+			run: func(ctx context.Context, x *executor) error {
+				if id != "" {
+					if _, err := x.c.APIGateway.DeleteRestApi(ctx, &apigateway.DeleteRestApiInput{RestApiId: aws.String(id)}); err != nil && !isNotFound(err) {
+						return err
+					}
+				}
+				return x.forget(ctx, name)
+			}}, nil
+	}
+	return Step{}, fmt.Errorf("gochalice cannot delete %s resources yet (resource %s recorded in the deployed state); delete it by hand and remove its record", rec.ResourceType, name)
+}
