@@ -79,7 +79,9 @@ func Build(ctx context.Context, opts Options) (string, error) {
 	}
 	// -mod=mod lets the build record requirements the library gained since
 	// the project was created (projects use the library through a replace).
-	args := []string{"build", "-mod=mod", "-tags", "lambda.norpc", "-o", out}
+	// nodynamic keeps github.com/gen2brain/webp (used by package web) pure
+	// Go and the binary static.
+	args := []string{"build", "-mod=mod", "-tags", "lambda.norpc,nodynamic", "-o", out}
 	if opts.Release {
 		args = append(args, "-trimpath", "-ldflags", "-s -w", "-buildvcs=false")
 	}
