@@ -136,6 +136,10 @@ func render(o *Options, lib string) (map[string][]byte, error) {
 		if err != nil {
 			return err
 		}
+		if !strings.HasSuffix(path, ".tmpl") {
+			files[path] = raw // copied as is (site templates, images)
+			return nil
+		}
 		t, err := template.New(path).Parse(string(raw))
 		if err != nil {
 			return fmt.Errorf("template %s: %w", path, err)

@@ -57,8 +57,12 @@ func TestNewProjectBuildsEveryType(t *testing.T) {
 			if m.App != opts.Name {
 				t.Errorf("manifest app = %q", m.App)
 			}
-			if pt != "lambda-only" && (len(m.Routes) != 1 || m.Routes[0].Path != "/" || m.Routes[0].Method != "GET") {
-				t.Errorf("routes = %+v, want GET /", m.Routes)
+			wantRoutes := map[string]int{"lambda-only": 0, "web": 3}[pt]
+			if pt != "lambda-only" && pt != "web" {
+				wantRoutes = 1
+			}
+			if len(m.Routes) != wantRoutes || (wantRoutes > 0 && (m.Routes[0].Path != "/" || m.Routes[0].Method != "GET")) {
+				t.Errorf("routes = %+v, want %d starting with GET /", m.Routes, wantRoutes)
 			}
 		})
 	}
