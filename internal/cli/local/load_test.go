@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/gochalice/chalice/internal/cli"
+	"github.com/gochalice/chalice/internal/cli/newproject"
 )
 
 // loadResult summarises a bounded load run.
@@ -239,4 +241,46 @@ func BenchmarkLocalStartAndReload(b *testing.B) {
 	}
 	b.ReportMetric(float64(startup.Milliseconds())/float64(n), "start-to-200-ms")
 	b.ReportMetric(float64(reload.Milliseconds())/float64(n), "save-to-new-code-ms")
+}
+
+// BenchmarkLocalWebSite measures a rendered page and a static file of the
+// scaffolded web site through gochalice local (bounded loopback load).
+func BenchmarkLocalWebSite(b *testing.B) {
+	const clients, per = 16, 300
+	parent := b.TempDir()
+	if err := newproject.Run(context.Background(), &newproject.Options{IO: cli.IO{Out: io.Discard, ErrOut: io.Discard}, Dir: parent, Name: "site", ProjectType: "web"}); err != nil {
+		b.Fatal(err)
+	}
+	base, _, stop := startLocal(b, filepath.Join(parent, "site"), 4)
+	defer stop()
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		b.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	css := regexp.MustCompile(`href="(/static/[^"]+\.css)"`).FindStringSubmatch(string(page))
+	if css == nil {
+		b.Fatalf("no stylesheet in page:\n%s", page)
+	}
+	resp, err = http.Get(base + css[1])
+	if err != nil {
+		b.Fatal(err)
+	}
+	cssBody, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, target := range []struct{ name, url, want string }{{"page", base + "/", string(page)}, {"static-css", base + css[1], string(cssBody)}} {
+		b.Run(target.name, func(b *testing.B) {
+			var last loadResult
+			for b.Loop() {
+				last = runLoad(target.url, target.want, clients, per)
+				if last.errors > 0 {
+					b.Fatalf("%d errors", last.errors)
+				}
+			}
+			b.ReportMetric(last.rps(), "req/s")
+			b.ReportMetric(float64(last.p50.Microseconds()), "p50-µs")
+			b.ReportMetric(float64(last.p99.Microseconds()), "p99-µs")
+		})
+	}
 }
