@@ -54,6 +54,7 @@ type Settings struct {
 	MinimumCompressionSize   *int          // minimum_compression_size
 	APIType                  *string       // api_type (gochalice)
 	AutomaticLayer           *bool         // automatic_layer
+	CloudFront               *CloudFront   // cloudfront (gochalice), as written (no defaults)
 
 	XRay                 *bool             // xray
 	AutogenPolicy        *bool             // autogen_policy
@@ -84,6 +85,27 @@ type CustomDomain struct {
 	URLPrefix      string // url_prefix, optional base path
 	Tags           map[string]string
 }
+
+// CloudFront is the cloudfront key (a gochalice addition): an optional
+// CloudFront distribution that `package` puts in front of the REST or HTTP
+// API. As written, fields are unset when absent (nil pointers and lists);
+// StageConfig returns it with defaults applied, or nil when it is absent
+// or disabled.
+type CloudFront struct {
+	Enabled        *bool    // enabled (default true when the object is present)
+	StaticPaths    []string // static_paths: path patterns cached with CloudFront's CachingOptimized policy (default ["/static/*"])
+	ImagePaths     []string // image_paths: path patterns whose responses vary by Accept (Accept is in the cache key)
+	PriceClass     string   // price_class: PriceClass_100 (default), PriceClass_200 or PriceClass_All
+	Aliases        []string // aliases: alternate domain names (CNAMEs); need certificate_arn
+	CertificateARN string   // certificate_arn: ACM certificate in us-east-1 covering the aliases
+	DefaultTTL     *int     // default_ttl: seconds CloudFront keeps API responses without Cache-Control (default 0)
+}
+
+// Defaults of the cloudfront key.
+const (
+	DefaultCloudFrontPriceClass = "PriceClass_100"
+	DefaultCloudFrontStaticPath = "/static/*"
+)
 
 // Config is a loaded .chalice/config.json.
 type Config struct {

@@ -121,6 +121,7 @@ func init() {
 		"api_type":                    {topAndStage, str(func(s *Settings) **string { return &s.APIType })},
 		"automatic_layer":             {topAndStage, boolean(func(s *Settings) **bool { return &s.AutomaticLayer })},
 		"lambda_functions":            {topAndStage, (*decoder).lambdaFunctions},
+		"cloudfront":                  {topAndStage, (*decoder).cloudFront},
 
 		// Per-function keys: any level.
 		"xray":                  {everywhere, boolean(func(s *Settings) **bool { return &s.XRay })},
@@ -515,6 +516,57 @@ func (d *decoder) domain(p string, raw json.RawMessage) (*CustomDomain, bool) {
 		}
 	}
 	return cd, true
+}
+
+var cloudFrontKeys = []string{"aliases", "certificate_arn", "default_ttl", "enabled", "image_paths", "price_class", "static_paths"}
+
+// cloudFront decodes the cloudfront object. A null member is unset.
+func (d *decoder) cloudFront(p string, raw json.RawMessage, s *Settings) {
+	m, ok := d.object(p, raw)
+	if !ok {
+		return
+	}
+	cf := &CloudFront{}
+	for _, k := range sortedKeys(m) {
+		kp := p + "." + k
+		v := m[k]
+		if isNull(v) {
+			continue
+		}
+		switch k {
+		case "enabled":
+			if b, ok := d.boolean(kp, v); ok {
+				cf.Enabled = &b
+			}
+		case "static_paths":
+			if l, ok := d.strList(kp, v); ok {
+				cf.StaticPaths = l
+			}
+		case "image_paths":
+			if l, ok := d.strList(kp, v); ok {
+				cf.ImagePaths = l
+			}
+		case "aliases":
+			if l, ok := d.strList(kp, v); ok {
+				cf.Aliases = l
+			}
+		case "price_class":
+			if str, ok := d.str(kp, v); ok {
+				cf.PriceClass = str
+			}
+		case "certificate_arn":
+			if str, ok := d.str(kp, v); ok {
+				cf.CertificateARN = str
+			}
+		case "default_ttl":
+			if n, ok := d.integer(kp, v); ok {
+				cf.DefaultTTL = &n
+			}
+		default:
+			d.add(kp, k, "is not a cloudfront key%s; keys allowed in cloudfront: %s", didYouMean(k, cloudFrontKeys), strings.Join(cloudFrontKeys, ", "))
+		}
+	}
+	s.CloudFront = cf
 }
 
 // describeJSONError adds line and column to a JSON error.

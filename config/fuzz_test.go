@@ -34,6 +34,8 @@ var fuzzSeeds = []string{
 	`{"app_name": "x"} trailing`,
 	`[]`, `null`, `"x"`, `1`, ``, `{`, `{"a":`, "\xef\xbb\xbf{}", `{"stages": {"dev": []}}`,
 	`{"tags": {"\u0000": "\ud800"}, "environment_variables": {"": ""}}`,
+	`{"app_name": "x", "cloudfront": {"static_paths": ["/s/*"], "image_paths": [], "aliases": ["a.example.com"], "certificate_arn": "arn:aws:acm:us-east-1:1:certificate/x", "default_ttl": 5, "price_class": "PriceClass_All"},
+	  "stages": {"dev": {"cloudfront": {"enabled": false}}, "web": {"cloudfront": {"enabled": "x", "static_path": [1], "default_ttl": 1e99}}}}`,
 }
 
 // FuzzParse checks that Parse, and everything callable on what it returns,

@@ -46,6 +46,10 @@ type StageConfig struct {
 	XRay                   bool              // stage-level xray (API Gateway tracing)
 	AutomaticLayer         bool              // automatic_layer (default false)
 	Tags                   map[string]string // merged top <- stage (for APIs/domains)
+	// CloudFront is the cloudfront key with defaults applied (a copy), nil
+	// when it is absent or "enabled" is false. Like the custom domains,
+	// the object is looked up whole: a stage's replaces the top level's.
+	CloudFront *CloudFront
 }
 
 // FunctionConfig holds one function's settings after precedence:
@@ -94,6 +98,7 @@ func (c *Config) StageConfig(stage string, o Overrides) (*StageConfig, error) {
 		WebsocketCustomDomain:  withDefaults(lookupPtr(lv, nil, func(s *Settings) **CustomDomain { return ptrTo(s.WebsocketAPICustomDomain) })),
 		MinimumCompressionSize: clonePtr(lookupPtr(lv, nil, func(s *Settings) **int { return ptrTo(s.MinimumCompressionSize) })),
 	}
+	sc.CloudFront = cloudFrontDefaults(lookupPtr(lv, nil, func(s *Settings) **CloudFront { return ptrTo(s.CloudFront) }))
 	vpceLevel := level{}
 	for _, l := range lv {
 		if l.s.APIGatewayEndpointVPCE != nil {
@@ -152,6 +157,37 @@ func withDefaults(d *CustomDomain) *CustomDomain {
 		out.TLSVersion = DefaultTLSVersion
 	}
 	return &out
+}
+
+// cloudFrontDefaults returns a copy of cf with defaults applied, or nil
+// when cf is nil or disabled.
+func cloudFrontDefaults(cf *CloudFront) *CloudFront {
+	if cf == nil || (cf.Enabled != nil && !*cf.Enabled) {
+		return nil
+	}
+	enabled := true
+	out := &CloudFront{
+		Enabled:        &enabled,
+		StaticPaths:    slices.Clone(cf.StaticPaths),
+		ImagePaths:     slices.Clone(cf.ImagePaths),
+		PriceClass:     cf.PriceClass,
+		Aliases:        slices.Clone(cf.Aliases),
+		CertificateARN: cf.CertificateARN,
+		DefaultTTL:     clonePtr(cf.DefaultTTL),
+	}
+	if out.StaticPaths == nil {
+		out.StaticPaths = []string{DefaultCloudFrontStaticPath}
+	}
+	if out.ImagePaths == nil {
+		out.ImagePaths = []string{}
+	}
+	if out.Aliases == nil {
+		out.Aliases = []string{}
+	}
+	if out.PriceClass == "" {
+		out.PriceClass = DefaultCloudFrontPriceClass
+	}
+	return out
 }
 
 // defaultPrivatePolicy is the resource policy Chalice gives a PRIVATE REST

@@ -17,6 +17,13 @@ var (
 	TLSVersions       = []string{"TLS_1_0", "TLS_1_1", "TLS_1_2"}
 	LogRetentionDays  = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 	resourceNameChars = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+	// CloudFrontPriceClasses are the values of cloudfront.price_class.
+	CloudFrontPriceClasses = []string{"PriceClass_100", "PriceClass_200", "PriceClass_All"}
+	// CloudFront path patterns: a leading / and CloudFront's characters.
+	cloudFrontPathChars = regexp.MustCompile(`^/[A-Za-z0-9_\-.*$/~"'@:+&?]*$`)
+	// An alternate domain name, possibly a wildcard (*.example.com).
+	cloudFrontAlias = regexp.MustCompile(`^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 )
 
 const (
@@ -28,6 +35,12 @@ const (
 	MaxLambdaMemory    = 10240
 	maxLambdaNameLen   = 64
 	maxAPIStageNameLen = 128
+
+	// CloudFront limits checked by Validate.
+	MaxCloudFrontTTL        = 31536000 // one year, the MaxTTL of the generated cache policies
+	MaxCloudFrontBehaviours = 25       // CloudFront's default quota of cache behaviours per distribution
+	MaxCloudFrontAliases    = 100      // CloudFront's default quota of alternate domain names
+	maxCloudFrontPathLen    = 255
 )
 
 // Validate checks everything that matters to one stage: the values set at
@@ -144,6 +157,7 @@ func (v *validator) level(lvl string, s *Settings) {
 	}
 	v.domain(p("api_gateway_custom_domain"), s.APIGatewayCustomDomain)
 	v.domain(p("websocket_api_custom_domain"), s.WebsocketAPICustomDomain)
+	v.cloudFront(p("cloudfront"), s.CloudFront)
 	if x := s.APIGatewayPolicyFile; x != nil {
 		v.policyFile(p("api_gateway_policy_file"), "api_gateway_policy_file", *x)
 	}
@@ -180,6 +194,76 @@ func (v *validator) domain(p string, d *CustomDomain) {
 	}
 	if d.TLSVersion != "" && !oneOf(d.TLSVersion, TLSVersions) {
 		v.add(p+".tls_version", key, "must be one of %s (default %s), got %q", listStrings(TLSVersions), DefaultTLSVersion, d.TLSVersion)
+	}
+}
+
+// cloudFront checks a cloudfront object as written at one level.
+func (v *validator) cloudFront(p string, cf *CloudFront) {
+	if cf == nil {
+		return
+	}
+	const key = "cloudfront"
+	if cf.PriceClass != "" && !oneOf(cf.PriceClass, CloudFrontPriceClasses) {
+		v.add(p+".price_class", key, "must be one of %s (default %s), got %q", listStrings(CloudFrontPriceClasses), DefaultCloudFrontPriceClass, cf.PriceClass)
+	}
+	if x := cf.DefaultTTL; x != nil && (*x < 0 || *x > MaxCloudFrontTTL) {
+		v.add(p+".default_ttl", key, "must be between 0 and %d (seconds; 0, the default, caches only responses whose Cache-Control allows it), got %d", MaxCloudFrontTTL, *x)
+	}
+	switch {
+	case len(cf.Aliases) > 0 && cf.CertificateARN == "":
+		v.add(p+".certificate_arn", key, "is required with aliases: the ARN of an ACM certificate in us-east-1 that covers %s", quoteList(cf.Aliases))
+	case len(cf.Aliases) == 0 && cf.CertificateARN != "":
+		v.add(p+".aliases", key, "is required with certificate_arn: list the domain names (CNAMEs) the certificate is for; without aliases the distribution uses its *.cloudfront.net name and certificate")
+	}
+	if cf.CertificateARN != "" {
+		parts := strings.SplitN(cf.CertificateARN, ":", 6)
+		switch {
+		case len(parts) < 6 || parts[0] != "arn" || !strings.HasPrefix(parts[1], "aws") || parts[2] != "acm" || !strings.HasPrefix(parts[5], "certificate/"):
+			v.add(p+".certificate_arn", key, "must be the ARN of an ACM certificate (arn:aws:acm:us-east-1:<account>:certificate/<id>), got %q", cf.CertificateARN)
+		case parts[3] != "us-east-1":
+			v.add(p+".certificate_arn", key, "is in %s, but CloudFront only uses ACM certificates in us-east-1: request or import the certificate there", parts[3])
+		}
+	}
+	if len(cf.Aliases) > MaxCloudFrontAliases {
+		v.add(p+".aliases", key, "has %d names; CloudFront allows %d per distribution by default", len(cf.Aliases), MaxCloudFrontAliases)
+	}
+	seenAlias := map[string]bool{}
+	for i, a := range cf.Aliases {
+		ap := fmt.Sprintf("%s.aliases[%d]", p, i)
+		switch {
+		case !cloudFrontAlias.MatchString(a):
+			v.add(ap, key, "must be a domain name such as \"www.example.com\" or \"*.example.com\" (no scheme, port or path), got %q", a)
+		case seenAlias[strings.ToLower(a)]:
+			v.add(ap, key, "lists %q twice", a)
+		}
+		seenAlias[strings.ToLower(a)] = true
+	}
+	seenPath := map[string]string{}
+	for _, list := range []struct {
+		name  string
+		paths []string
+	}{{"static_paths", cf.StaticPaths}, {"image_paths", cf.ImagePaths}} {
+		for i, path := range list.paths {
+			pp := fmt.Sprintf("%s.%s[%d]", p, list.name, i)
+			switch {
+			case path == "/*" || path == "*":
+				v.add(pp, key, "must not be %q: that pattern is the default cache behaviour, which sends every other request to the API", path)
+			case !strings.HasPrefix(path, "/"):
+				v.add(pp, key, "must be a path pattern starting with /, such as \"/static/*\", got %q", path)
+			case len(path) > maxCloudFrontPathLen:
+				v.add(pp, key, "must be at most %d characters, got %d", maxCloudFrontPathLen, len(path))
+			case !cloudFrontPathChars.MatchString(path):
+				v.add(pp, key, "may contain only letters, digits and _ - . * $ / ~ \" ' @ : + & ? (CloudFront path pattern characters), got %q", path)
+			default:
+				if prev, ok := seenPath[path]; ok {
+					v.add(pp, key, "repeats %q, already in %s: a path pattern can have only one cache behaviour", path, prev)
+				}
+				seenPath[path] = list.name
+			}
+		}
+	}
+	if n := len(cf.StaticPaths) + len(cf.ImagePaths); n > MaxCloudFrontBehaviours {
+		v.add(p, key, "has %d static and image paths; CloudFront allows %d cache behaviours per distribution by default", n, MaxCloudFrontBehaviours)
 	}
 }
 
@@ -282,6 +366,22 @@ func (v *validator) stageWide(o Overrides) {
 		if _, from, ok := lookup(lv, ptrGet(func(s *Settings) *int { return s.MinimumCompressionSize })); ok {
 			v.errs = append(v.errs, c.scoped(stage, nil, "minimum_compression_size",
 				"api_type \"http\" (%s) cannot have minimum_compression_size (%s): HTTP APIs do not compress responses", typeWhere, where(from)))
+		}
+	}
+	if cf, from, ok := lookup(lv, ptrGet(func(s *Settings) **CloudFront { return ptrTo(s.CloudFront) })); ok && (cf.Enabled == nil || *cf.Enabled) {
+		if endpoint == "PRIVATE" {
+			v.errs = append(v.errs, c.scoped(stage, nil, "cloudfront",
+				"cloudfront (%s) needs a public API, but the endpoint type is PRIVATE (%s): CloudFront cannot reach a private API; use REGIONAL (or EDGE)",
+				where(from), endpointWhere))
+		}
+		if d, dFrom, ok := lookup(lv, ptrGet(func(s *Settings) **CustomDomain { return ptrTo(s.APIGatewayCustomDomain) })); ok && d.DomainName != "" {
+			for _, a := range cf.Aliases {
+				if strings.EqualFold(a, d.DomainName) {
+					v.errs = append(v.errs, c.scoped(stage, nil, "cloudfront",
+						"cloudfront.aliases (%s) has %q, which is also api_gateway_custom_domain.domain_name (%s): a domain name can point at the distribution or at the API, not both",
+						where(from), a, where(dFrom)))
+				}
+			}
 		}
 	}
 	if apiType == "rest" && endpoint == "EDGE" {

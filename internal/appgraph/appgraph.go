@@ -143,7 +143,12 @@ type Application struct {
 	Events    []*EventSource
 	RestAPI   *RestAPI
 	Websocket *WebsocketAPI
-	order     []Resource
+	// CloudFront is the stage's resolved cloudfront key (defaults applied),
+	// nil when absent or disabled: `package` puts a CloudFront distribution
+	// in front of RestAPI. It is not one of Resources (deploy does not
+	// create it).
+	CloudFront *config.CloudFront
+	order      []Resource
 }
 
 // Resources returns every resource in dependency order (roles before the
@@ -224,6 +229,12 @@ func Build(in Input) (*Application, error) {
 		if err := b.websocketAPI(); err != nil {
 			return nil, err
 		}
+	}
+	if sc.CloudFront != nil {
+		if b.app.RestAPI == nil {
+			return nil, fmt.Errorf("%s: stage %q: cloudfront is set, but the app has no routes, so there is no API to put a distribution in front of: remove cloudfront or set \"enabled\": false", in.Config.Path, in.Stage)
+		}
+		b.app.CloudFront = sc.CloudFront
 	}
 	b.traits()
 	return b.app, nil

@@ -33,6 +33,10 @@
 //     (REGIONAL). HTTP APIs have no endpoint type, minimum compression size
 //     or X-Ray tracing, so those stage settings do not apply to them
 //     (functions still get Tracing).
+//   - The cloudfront key (a gochalice addition) adds a CloudFront
+//     distribution in front of the API, its cache policies and the
+//     CloudFrontDistributionId, CloudFrontDomainName and CloudFrontURL
+//     outputs (cloudfront.go).
 //   - Logical IDs the generator fixes itself (RestAPI, APIHandler, the
 //     permissions, websocket resources) take part in the collision check.
 package sam
@@ -148,6 +152,11 @@ func Generate(app *appgraph.Application, opts Options) (*Template, error) {
 			err = fmt.Errorf("sam: unsupported resource %s (%s)", r.Name(), r.Kind())
 		}
 		if err != nil {
+			return nil, err
+		}
+	}
+	if app.CloudFront != nil {
+		if err := g.cloudFront(app.CloudFront); err != nil {
 			return nil, err
 		}
 	}

@@ -223,6 +223,18 @@ func variants(t *testing.T) map[string]*Template {
 	  "manage_iam_role": false, "iam_role_arn": "arn:aws:iam::123456789012:role/app-role", "lambda_architecture": "x86_64",
 	  "stages": {"dev": {"api_gateway_endpoint_type": "REGIONAL",
 	  "api_gateway_custom_domain": {"domain_name": "api.example.com", "certificate_arn": "arn:aws:acm:us-west-2:123456789012:certificate/abc", "tls_version": "TLS_1_2"}}}}`, nil), Options{})
+
+	// CloudFront in front of a REGIONAL REST API: aliases with a
+	// certificate, static and image paths, a default TTL, tags.
+	out["cloudfront"] = generate(t, buildApp(t, restOnly(), `{"version": "2.0", "app_name": "sampleapp", "tags": {"team": "web"},
+	  "stages": {"dev": {"api_gateway_endpoint_type": "REGIONAL", "api_gateway_stage": "v1",
+	  "cloudfront": {"static_paths": ["/static/*", "/favicon.ico"], "image_paths": ["/img/*"], "price_class": "PriceClass_200",
+	    "aliases": ["www.example.com"], "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/cf", "default_ttl": 60}}}}`, nil), Options{})
+
+	// CloudFront with its defaults in front of an HTTP API on its $default
+	// stage (no origin path).
+	out["cloudfront_http"] = generate(t, buildApp(t, httpM, `{"version": "2.0", "app_name": "sampleapp", "stages": {"dev": {
+	  "api_type": "http", "api_gateway_stage": "$default", "cloudfront": {}}}}`, nil), Options{})
 	return out
 }
 

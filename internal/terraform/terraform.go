@@ -84,6 +84,11 @@ func Generate(app *appgraph.Application, opts Options) (map[string]any, error) {
 			return nil, err
 		}
 	}
+	if app.CloudFront != nil {
+		if err := g.cloudFront(app.CloudFront); err != nil {
+			return nil, err
+		}
+	}
 
 	resources := map[string]any{}
 	for typ, byName := range g.resources {
@@ -93,6 +98,14 @@ func Generate(app *appgraph.Application, opts Options) (map[string]any, error) {
 		}
 		resources[typ] = m
 	}
+	data := map[string]any{
+		"aws_caller_identity": map[string]any{"chalice": map[string]any{}},
+		"aws_partition":       map[string]any{"chalice": map[string]any{}},
+		"aws_region":          map[string]any{"chalice": map[string]any{}},
+	}
+	for typ, byName := range g.extraData {
+		data[typ] = byName
+	}
 	doc := map[string]any{
 		"terraform": map[string]any{
 			"required_version": RequiredVersion,
@@ -100,11 +113,7 @@ func Generate(app *appgraph.Application, opts Options) (map[string]any, error) {
 				"aws": map[string]any{"source": ProviderSource, "version": ProviderVersion},
 			},
 		},
-		"data": map[string]any{
-			"aws_caller_identity": map[string]any{"chalice": map[string]any{}},
-			"aws_partition":       map[string]any{"chalice": map[string]any{}},
-			"aws_region":          map[string]any{"chalice": map[string]any{}},
-		},
+		"data":     data,
 		"locals":   g.locals,
 		"resource": resources,
 	}
@@ -131,6 +140,7 @@ type generator struct {
 	locals    map[string]any
 	outputs   map[string]any
 	s3        map[string]map[string]any // bucket -> aws_s3_bucket_notification body
+	extraData map[string]map[string]any // data source type -> name -> body, besides the fixed ones
 }
 
 // add declares a resource.

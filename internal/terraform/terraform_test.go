@@ -269,7 +269,33 @@ func samples(t *testing.T) map[string]*appgraph.Application {
     "lambda_architecture": "x86_64"
   }}
 }`, nil)
-	return map[string]*appgraph.Application{"full": full, "http": httpApp, "private": priv}
+
+	// CloudFront in front of a REGIONAL REST API: aliases, static and
+	// image paths, a default TTL.
+	cfM := fullManifest()
+	cfM.App = "cfapp"
+	cfM.Functions = []manifest.Function{cfM.Functions[0], cfM.Functions[1]}
+	cfM.Authorizers = cfM.Authorizers[:1]
+	cfM.Routes = []manifest.Route{cfM.Routes[0], cfM.Routes[3]}
+	cfM.EventSources = nil
+	cfM.Websocket = nil
+	cf := build(t, cfM, `{
+  "version": "2.0",
+  "app_name": "cfapp",
+  "stages": {"dev": {
+    "api_gateway_endpoint_type": "REGIONAL",
+    "tags": {"owner": "web"},
+    "cloudfront": {
+      "static_paths": ["/static/*", "/favicon.ico"],
+      "image_paths": ["/img/*"],
+      "price_class": "PriceClass_All",
+      "aliases": ["www.example.com", "example.com"],
+      "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/cf",
+      "default_ttl": 30
+    }
+  }}
+}`, nil)
+	return map[string]*appgraph.Application{"full": full, "http": httpApp, "private": priv, "cloudfront": cf}
 }
 
 func TestGolden(t *testing.T) {

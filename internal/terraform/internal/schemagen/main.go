@@ -61,6 +61,8 @@ var (
 		"aws_apigatewayv2_integration",
 		"aws_apigatewayv2_route",
 		"aws_apigatewayv2_stage",
+		"aws_cloudfront_cache_policy",
+		"aws_cloudfront_distribution",
 		"aws_cloudwatch_event_rule",
 		"aws_cloudwatch_event_target",
 		"aws_cloudwatch_log_group",
@@ -74,6 +76,8 @@ var (
 	}
 	DataSources = []string{
 		"aws_caller_identity",
+		"aws_cloudfront_cache_policy",
+		"aws_cloudfront_origin_request_policy",
 		"aws_partition",
 		"aws_region",
 	}
