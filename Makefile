@@ -1,6 +1,8 @@
 # gochalice developer commands. `make test` is what CI runs (.ci/run).
 GO ?= go
-MODULES := . examples/users-service/web-api bench
+# The CDK synth tests run Node 20 through jsii; this silences its end-of-life banner.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
+MODULES := . examples/users-service/web-api bench cdk examples/users-service/infra
 
 .PHONY: test serve bench fuzz vet
 
