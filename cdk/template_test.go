@@ -14,7 +14,11 @@ import (
 	"time"
 )
 
-// renderTemplate renders cdk/template (the `gochalice new-project
+// templateDir holds the `gochalice new-project --project-type cdk-ddb`
+// layout; the CLI embeds it from there.
+const templateDir = "../internal/cli/newproject/templates/cdk-ddb"
+
+// renderTemplate renders the cdk-ddb template (the `gochalice new-project
 // --project-type cdk-ddb` layout) into dst the way new-project is to:
 // every file is a text/template executed with {AppName, LibraryDir}; the
 // ".tmpl" suffix is dropped and a "dot-" prefix of a path element becomes
@@ -22,11 +26,11 @@ import (
 func renderTemplate(t *testing.T, dst string, data map[string]string) []string {
 	t.Helper()
 	var names []string
-	err := filepath.WalkDir("template", func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(templateDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		rel, _ := filepath.Rel("template", path)
+		rel, _ := filepath.Rel(templateDir, path)
 		if !strings.HasSuffix(rel, ".tmpl") {
 			t.Errorf("%s: every template file ends in .tmpl", rel)
 		}

@@ -23,11 +23,15 @@ import (
 	"github.com/spf13/cobra"
 )
 
-//go:embed templates
+//go:embed all:templates
 var templates embed.FS
 
 // ProjectTypes are the templates new-project offers.
-var ProjectTypes = []string{"rest-api", "lambda-only", "s3-event", "websocket", "web"}
+var ProjectTypes = []string{"rest-api", "lambda-only", "s3-event", "websocket", "web", "cdk-ddb"}
+
+// cdkType is the two-module layout (runtime/ app + infrastructure/ CDK
+// app) of Chalice's cdk-ddb template.
+const cdkType = "cdk-ddb"
 
 // LibraryDirEnv overrides where the gochalice library source is (used for
 // the go.mod replace directive).
@@ -69,6 +73,7 @@ type data struct {
 	AppName     string
 	Version     string
 	ProjectType string
+	LibraryDir  string
 }
 
 // Run creates the project.
@@ -110,8 +115,17 @@ func Run(ctx context.Context, o *Options) error {
 		}
 	}
 	if !o.SkipTidy {
-		if err := tidy(ctx, tmp); err != nil {
-			return err
+		dirs := []string{tmp}
+		if o.ProjectType == cdkType {
+			dirs = []string{filepath.Join(tmp, "runtime"), filepath.Join(tmp, "infrastructure")}
+			if o.IO.ErrOut != nil {
+				fmt.Fprintln(o.IO.ErrOut, "Resolving the runtime and infrastructure modules (the CDK libraries are large; the first time takes a while).")
+			}
+		}
+		for _, d := range dirs {
+			if err := tidy(ctx, d); err != nil {
+				return err
+			}
 		}
 	}
 	if err := os.Rename(tmp, target); err != nil {
@@ -122,7 +136,7 @@ func Run(ctx context.Context, o *Options) error {
 }
 
 func render(o *Options, lib string) (map[string][]byte, error) {
-	d := data{AppName: o.Name, Version: chalice.Version, ProjectType: o.ProjectType}
+	d := data{AppName: o.Name, Version: chalice.Version, ProjectType: o.ProjectType, LibraryDir: lib}
 	files := map[string][]byte{}
 	sub, err := fs.Sub(templates, "templates/"+o.ProjectType)
 	if err != nil {
@@ -137,7 +151,7 @@ func render(o *Options, lib string) (map[string][]byte, error) {
 			return err
 		}
 		if !strings.HasSuffix(path, ".tmpl") {
-			files[path] = raw // copied as is (site templates, images)
+			files[outputName(path)] = raw // copied as is (site templates, images)
 			return nil
 		}
 		t, err := template.New(path).Parse(string(raw))
@@ -148,11 +162,14 @@ func render(o *Options, lib string) (map[string][]byte, error) {
 		if err := t.Execute(&buf, d); err != nil {
 			return fmt.Errorf("template %s: %w", path, err)
 		}
-		files[strings.TrimSuffix(path, ".tmpl")] = buf.Bytes()
+		files[outputName(path)] = buf.Bytes()
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if o.ProjectType == cdkType {
+		return files, nil // the template carries its own go.mod files, config and README
 	}
 	files[".chalice/config.json"] = []byte(fmt.Sprintf(`{
   "version": "2.0",
@@ -172,6 +189,18 @@ func render(o *Options, lib string) (map[string][]byte, error) {
 		"- `go test ./...` runs its tests.\n"+
 		"- `.chalice/config.json` holds its stages and per-function settings.\n", o.Name, o.ProjectType))
 	return files, nil
+}
+
+// outputName drops ".tmpl" and turns a "dot-" prefix of a path element
+// into "." (go:embed leaves out files whose names start with a dot).
+func outputName(path string) string {
+	parts := strings.Split(strings.TrimSuffix(path, ".tmpl"), "/")
+	for i, p := range parts {
+		if strings.HasPrefix(p, "dot-") {
+			parts[i] = "." + strings.TrimPrefix(p, "dot-")
+		}
+	}
+	return strings.Join(parts, "/")
 }
 
 // libraryDir finds the gochalice library checkout this CLI was built from.

@@ -18,6 +18,9 @@ func TestNewProjectBuildsEveryType(t *testing.T) {
 		t.Skip("builds projects")
 	}
 	for _, pt := range ProjectTypes {
+		if pt == cdkType {
+			continue // TestNewProjectCDK; the cdk module's tests build and synth it
+		}
 		t.Run(pt, func(t *testing.T) {
 			dir := t.TempDir()
 			var out bytes.Buffer
@@ -95,12 +98,43 @@ func TestNewProjectRefusesExistingDir(t *testing.T) {
 func TestNewProjectBadInput(t *testing.T) {
 	tests := []struct{ name, typ, want string }{
 		{"bad name!", "rest-api", `invalid project name "bad name!"`},
-		{"ok", "nope", `unknown --project-type "nope" (valid: rest-api, lambda-only, s3-event, websocket, web)`},
+		{"ok", "nope", `unknown --project-type "nope" (valid: rest-api, lambda-only, s3-event, websocket, web, cdk-ddb)`},
 	}
 	for _, tt := range tests {
 		err := Run(context.Background(), &Options{Dir: t.TempDir(), Name: tt.name, ProjectType: tt.typ, SkipTidy: true})
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s/%s: err = %v, want %q", tt.name, tt.typ, err, tt.want)
 		}
+	}
+}
+
+// TestNewProjectCDK checks the cdk-ddb layout: a runtime module (the app)
+// and an infrastructure module (the CDK app using the construct), both
+// pointing at this library checkout. cdk/template_test.go builds and
+// synthesizes the same files.
+func TestNewProjectCDK(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	err := Run(context.Background(), &Options{IO: cli.IO{Out: &out, ErrOut: &out}, Dir: dir, Name: "users", ProjectType: cdkType, LibraryDir: "/lib", SkipTidy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"README.md", "runtime/main.go", "runtime/go.mod", "runtime/.chalice/config.json", "runtime/.gitignore",
+		"infrastructure/main.go", "infrastructure/go.mod", "infrastructure/cdk.json", "infrastructure/stacks/chaliceapp.go", "infrastructure/.gitignore"} {
+		b, err := os.ReadFile(filepath.Join(dir, "users", f))
+		if err != nil {
+			t.Errorf("missing %s", f)
+			continue
+		}
+		if strings.Contains(string(b), "{{") {
+			t.Errorf("%s still has template placeholders", f)
+		}
+	}
+	mod, _ := os.ReadFile(filepath.Join(dir, "users", "infrastructure", "go.mod"))
+	if !strings.Contains(string(mod), "github.com/gochalice/chalice/cdk => /lib/cdk") {
+		t.Errorf("infrastructure/go.mod does not use the library checkout:\n%s", mod)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "users", "go.mod")); err == nil {
+		t.Errorf("cdk-ddb must not have a root go.mod")
 	}
 }
