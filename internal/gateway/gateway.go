@@ -376,18 +376,10 @@ func writeProxyResponse(w http.ResponseWriter, reqID string, out []byte) {
 		writeGatewayError(w, http.StatusBadGateway, reqID, "", `{"message": "Internal server error"}`)
 		return
 	}
-	var body []byte
-	if pr.Body != nil {
-		if pr.IsBase64Encoded {
-			b, err := base64.StdEncoding.DecodeString(*pr.Body)
-			if err != nil {
-				writeGatewayError(w, http.StatusBadGateway, reqID, "", `{"message": "Internal server error"}`)
-				return
-			}
-			body = b
-		} else {
-			body = []byte(*pr.Body)
-		}
+	body, err := responseBody(pr.Body, pr.IsBase64Encoded)
+	if err != nil {
+		writeGatewayError(w, http.StatusBadGateway, reqID, "", `{"message": "Internal server error"}`)
+		return
 	}
 	h := w.Header()
 	for k, v := range pr.Headers {
@@ -410,6 +402,17 @@ func writeProxyResponse(w http.ResponseWriter, reqID string, out []byte) {
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(pr.StatusCode)
 	_, _ = w.Write(body)
+}
+
+// responseBody decodes a proxy response body (nil when absent).
+func responseBody(body *string, isBase64 bool) ([]byte, error) {
+	switch {
+	case body == nil:
+		return nil, nil
+	case isBase64:
+		return base64.StdEncoding.DecodeString(*body)
+	}
+	return []byte(*body), nil
 }
 
 // arnMatches is Chalice's ARNMatcher: '*' matches any run of characters,

@@ -218,18 +218,10 @@ func writeHTTPAPIResponse(w http.ResponseWriter, reqID string, out []byte) {
 		_, _ = w.Write(out)
 		return
 	}
-	var body []byte
-	if pr.Body != nil {
-		if pr.IsBase64Encoded {
-			b, err := base64.StdEncoding.DecodeString(*pr.Body)
-			if err != nil {
-				writeGatewayError(w, http.StatusInternalServerError, reqID, "", `{"message":"Internal Server Error"}`)
-				return
-			}
-			body = b
-		} else {
-			body = []byte(*pr.Body)
-		}
+	body, err := responseBody(pr.Body, pr.IsBase64Encoded)
+	if err != nil {
+		writeGatewayError(w, http.StatusInternalServerError, reqID, "", `{"message":"Internal Server Error"}`)
+		return
 	}
 	h := w.Header()
 	for k, v := range pr.Headers {
