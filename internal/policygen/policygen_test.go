@@ -97,7 +97,27 @@ func TestAnalyze(t *testing.T) {
 	}
 }
 
+// brokenModule writes a module with the given files into a temporary
+// directory named name (the broken fixtures live here rather than under
+// testdata/, where every go.mod would be vetted as a module of the repo).
+func brokenModule(t *testing.T, name string, files map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	files["go.mod"] = "module example.com/x\n\ngo 1.26\n"
+	for f, content := range files {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
 func TestAnalyzeErrors(t *testing.T) {
+	typeErrorDir := brokenModule(t, "typeerror", map[string]string{"main.go": "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tvar n int = \"not a number\"\n\tfmt.Println(n)\n}\n"})
+	noPkgDir := brokenModule(t, "nopkg", map[string]string{"README.md": "no Go files here\n"})
 	tests := []struct {
 		name    string
 		dir     string
@@ -107,12 +127,12 @@ func TestAnalyzeErrors(t *testing.T) {
 	}{
 		{
 			name: "type error",
-			dir:  filepath.Join("testdata", "typeerror"),
+			dir:  typeErrorDir,
 			want: []string{filepath.Join("typeerror", "main.go") + ":6:", "cannot use"},
 		},
 		{
 			name:  "no Go files",
-			dir:   filepath.Join("testdata", "nopkg"),
+			dir:   noPkgDir,
 			want:  []string{"no Go package", "nopkg"},
 			noPkg: true,
 		},
