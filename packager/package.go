@@ -103,6 +103,12 @@ func ReadTemplate(path string) (map[string]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading --merge-template: %w", err)
 	}
+	return ParseTemplate(path, raw)
+}
+
+// ParseTemplate decodes template content; path's extension (.yaml/.yml or
+// not) selects the format and names the file in errors.
+func ParseTemplate(path string, raw []byte) (map[string]any, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".yaml" && ext != ".yml" {
 		var doc map[string]any
@@ -118,7 +124,7 @@ func ReadTemplate(path string) (map[string]any, error) {
 	if len(node.Content) == 0 {
 		return map[string]any{}, nil
 	}
-	v, err := yamlToValue(node.Content[0])
+	v, err := (&yamlDecoder{active: map[*yaml.Node]bool{}}).value(node.Content[0])
 	if err != nil {
 		return nil, fmt.Errorf("--merge-template %s: %w", path, err)
 	}
@@ -129,13 +135,31 @@ func ReadTemplate(path string) (map[string]any, error) {
 	return doc, nil
 }
 
-func yamlToValue(n *yaml.Node) (any, error) {
+// yamlDecoder converts YAML nodes, refusing self-referencing aliases and
+// alias expansions that would blow up ("billion laughs").
+type yamlDecoder struct {
+	active map[*yaml.Node]bool
+	nodes  int
+}
+
+// maxYAMLNodes bounds the nodes visited, aliases expanded.
+const maxYAMLNodes = 1_000_000
+
+func (d *yamlDecoder) value(n *yaml.Node) (any, error) {
+	if d.nodes++; d.nodes > maxYAMLNodes {
+		return nil, fmt.Errorf("line %d: the document expands to more than %d nodes (aliases?)", n.Line, maxYAMLNodes)
+	}
+	if d.active[n] {
+		return nil, fmt.Errorf("line %d: an alias refers to a value that contains it", n.Line)
+	}
+	d.active[n] = true
+	defer delete(d.active, n)
 	var v any
 	switch n.Kind {
 	case yaml.MappingNode:
 		m := map[string]any{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			val, err := yamlToValue(n.Content[i+1])
+			val, err := d.value(n.Content[i+1])
 			if err != nil {
 				return nil, err
 			}
@@ -145,7 +169,7 @@ func yamlToValue(n *yaml.Node) (any, error) {
 	case yaml.SequenceNode:
 		s := []any{}
 		for _, c := range n.Content {
-			val, err := yamlToValue(c)
+			val, err := d.value(c)
 			if err != nil {
 				return nil, err
 			}
@@ -153,7 +177,7 @@ func yamlToValue(n *yaml.Node) (any, error) {
 		}
 		v = s
 	case yaml.AliasNode:
-		return yamlToValue(n.Alias)
+		return d.value(n.Alias)
 	case yaml.ScalarNode:
 		if strings.HasPrefix(n.Tag, "!!") || n.Tag == "" {
 			if err := n.Decode(&v); err != nil {
