@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -149,4 +150,40 @@ func hasPermission(policy, sid, principal, sourceARN string) bool {
 // statementID is the deterministic statement id of a permission.
 func statementID(principal, sourceARN string) string {
 	return "gochalice-" + sha256Hex([]byte(principal), []byte(sourceARN))[:24]
+}
+
+// ErrNoCredentials marks errors caused by missing AWS credentials.
+var ErrNoCredentials = errors.New("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or pass --profile")
+
+// explain makes the commonest AWS failures readable: missing credentials,
+// and access denied (naming the action; AWS's message names the resource).
+func explain(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "get credentials:") || strings.Contains(msg, "failed to retrieve credentials") || strings.Contains(msg, "failed to refresh cached credentials") {
+		return fmt.Errorf("%w (%v)", ErrNoCredentials, err)
+	}
+	switch errorCode(err) {
+	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError":
+		var oe *smithy.OperationError
+		action := ""
+		if errors.As(err, &oe) {
+			action = strings.ToLower(strings.ReplaceAll(oe.ServiceID, " ", "")) + ":" + oe.OperationName
+		}
+		var ae smithy.APIError
+		errors.As(err, &ae)
+		return fmt.Errorf("access denied to %s: %s (grant it to the deploying identity; %w)", action, ae.ErrorMessage(), err)
+	}
+	return err
+}
+
+// hexOfBase64 turns Lambda's base64 CodeSha256 into hex (for S3 keys).
+func hexOfBase64(b64 string) string {
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return sha256Hex([]byte(b64))
+	}
+	return hex.EncodeToString(raw)
 }

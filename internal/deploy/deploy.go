@@ -43,9 +43,13 @@ type Options struct {
 	Overrides         config.Overrides
 	// Out receives the progress lines and the report.
 	Out io.Writer
-	// Backend stores the deployed state; nil is the local file
-	// .chalice/deployed/<stage>.json.
+	// Backend stores the deployed state; nil is StateURL's S3 object when
+	// set, else the local file .chalice/deployed/<stage>.json.
 	Backend state.Backend
+	// StateURL, s3://bucket/key (or s3://bucket/prefix/ for
+	// <prefix>/<stage>.json), keeps the state in S3 with conditional
+	// writes instead of the local file.
+	StateURL string
 	// Recorder, when set, records (and may fail) every AWS operation.
 	Recorder *awsapi.Recorder
 	// Retry tunes waits and retries (zero value: production defaults).
@@ -53,6 +57,12 @@ type Options struct {
 	// Built, when set, is used instead of building the app (a caller that
 	// already ran packager.Build, or tests deploying one build many times).
 	Built *packager.Built
+	// DeploymentBucket, when set, is where a deployment package over
+	// MaxDirectUpload is uploaded (key gochalice/<app>/<stage>/<sha256>.zip)
+	// for Lambda to fetch; without it such a package is refused.
+	DeploymentBucket string
+	// MaxDirectUpload overrides the MaxDirectUpload limit (tests).
+	MaxDirectUpload int64
 }
 
 // Retry tunes the IAM propagation retry and the Lambda waiters.
@@ -92,10 +102,23 @@ func (o *Options) normalize() {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
-	if o.Backend == nil {
+	if o.Backend == nil && o.StateURL == "" {
 		o.Backend = state.LocalFile(o.ProjectDir, o.Stage)
 	}
 	o.Retry = o.Retry.withDefaults()
+}
+
+// s3Backend sets o.Backend from o.StateURL once clients exist.
+func (o *Options) s3Backend(clients *awsapi.Clients) error {
+	if o.Backend != nil {
+		return nil
+	}
+	bucket, key, err := state.ParseS3URL(o.StateURL, o.Stage)
+	if err != nil {
+		return err
+	}
+	o.Backend = &state.S3{Client: clients.S3, Bucket: bucket, Key: key}
+	return nil
 }
 
 // session is what every verb that talks to AWS prepares first: clients
@@ -104,6 +127,9 @@ func session(ctx context.Context, o *Options) (*awsapi.Clients, *state.Deployed,
 	o.normalize()
 	clients, err := awsapi.Load(ctx, awsapi.Options{Profile: o.Profile, ConnectionTimeout: o.ConnectionTimeout, Recorder: o.Recorder})
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := o.s3Backend(clients); err != nil {
 		return nil, nil, err
 	}
 	prev, err := o.Backend.Load(ctx)
@@ -149,8 +175,13 @@ func prepare(ctx context.Context, o *Options) (*Plan, *executor, error) {
 	if err := Supported(built.App); err != nil {
 		return nil, nil, err
 	}
-	if built.Package.Size > MaxDirectUpload {
-		return nil, nil, fmt.Errorf("the deployment package %s is %d bytes, over the %d-byte limit of a direct upload to Lambda (uploading through S3 is not implemented yet)", built.Package.Path, built.Package.Size, MaxDirectUpload)
+	limit := o.MaxDirectUpload
+	if limit <= 0 {
+		limit = MaxDirectUpload
+	}
+	viaS3 := built.Package.Size > limit
+	if viaS3 && o.DeploymentBucket == "" {
+		return nil, nil, fmt.Errorf("the deployment package %s is %d bytes, over the %d-byte limit of a direct upload to Lambda: pass --deployment-bucket BUCKET to upload it through S3", built.Package.Path, built.Package.Size, limit)
 	}
 	zip, err := os.ReadFile(built.Package.Path)
 	if err != nil {
@@ -158,7 +189,7 @@ func prepare(ctx context.Context, o *Options) (*Plan, *executor, error) {
 	}
 	id, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return nil, nil, fmt.Errorf("finding the AWS account (sts:GetCallerIdentity): %w", err)
+		return nil, nil, fmt.Errorf("finding the AWS account (sts:GetCallerIdentity): %w", explain(err))
 	}
 	partition := "aws"
 	if parts := strings.SplitN(deref(id.Arn), ":", 3); len(parts) >= 2 && parts[1] != "" {
@@ -167,9 +198,15 @@ func prepare(ctx context.Context, o *Options) (*Plan, *executor, error) {
 	x := &executor{o: o, c: clients, state: prev.Clone(), arns: arns{Partition: partition, Region: clients.Region, Account: deref(id.Account)}}
 	x.saved, _ = state.Marshal(x.state)
 	pl := &planner{x: x, app: built.App, built: built, zip: zip, prev: prev}
+	if viaS3 {
+		pl.s3Code = &s3Code{bucket: o.DeploymentBucket, key: fmt.Sprintf("gochalice/%s/%s/%s.zip", built.App.AppName, o.Stage, hexOfBase64(built.Package.CodeSha256))}
+	}
 	p, err := pl.plan(ctx)
 	if err != nil {
 		return nil, nil, err
+	}
+	if pl.s3Code != nil {
+		p.uploadStep(pl)
 	}
 	return p, x, nil
 }
@@ -184,29 +221,22 @@ func Supported(app *appgraph.Application) error {
 	if sc != nil && sc.AutomaticLayer {
 		return refuse("managed layers (automatic_layer)", "managed-layer")
 	}
-	for _, f := range app.Functions {
-		if f.Config.LogRetentionInDays != nil {
-			return refuse("log groups (log_retention_in_days)", f.ResourceName+"-log-group")
-		}
-	}
 	for _, ev := range app.Events {
 		switch ev.Source.Type {
-		case manifest.SourceSchedule, manifest.SourceCWEvent:
+		case manifest.SourceSchedule, manifest.SourceCWEvent, manifest.SourceSQS, manifest.SourceKinesis,
+			manifest.SourceDynamoDB, manifest.SourceSNS, manifest.SourceS3:
 		default:
 			return refuse(ev.Source.Type+" event sources", ev.ResourceName)
 		}
 	}
-	if app.RestAPI != nil && app.RestAPI.IsHTTPAPI() {
-		return refuse("HTTP APIs (api_type http)", app.RestAPI.ResourceName)
-	}
 	if sc != nil && sc.APICustomDomain != nil {
 		return refuse("custom domains", "api_gateway_custom_domain")
 	}
-	if app.Websocket != nil {
-		return refuse("websocket APIs", app.Websocket.ResourceName)
-	}
 	if sc != nil && sc.WebsocketCustomDomain != nil {
 		return refuse("custom domains", "websocket_api_custom_domain")
+	}
+	if app.CloudFront != nil {
+		return refuse("the CloudFront distribution (cloudfront key)", "cloudfront")
 	}
 	return nil
 }
@@ -242,9 +272,19 @@ func (e *NoRestAPIError) Error() string {
 	return fmt.Sprintf("Could not find a record of a Rest API in chalice stage: '%s'", e.Stage)
 }
 
-// URL returns the recorded rest_api_url of a stage (no AWS call).
+// URL returns the recorded rest_api_url of a stage (no AWS call with the
+// local state file).
 func URL(ctx context.Context, o *Options) (string, error) {
 	o.normalize()
+	if o.Backend == nil {
+		clients, err := awsapi.Load(ctx, awsapi.Options{Profile: o.Profile, ConnectionTimeout: o.ConnectionTimeout, Recorder: o.Recorder})
+		if err != nil {
+			return "", err
+		}
+		if err := o.s3Backend(clients); err != nil {
+			return "", err
+		}
+	}
 	d, err := o.Backend.Load(ctx)
 	if err != nil {
 		return "", err
@@ -252,6 +292,11 @@ func URL(ctx context.Context, o *Options) (string, error) {
 	for _, r := range d.Resources {
 		if r.ResourceType == "rest_api" {
 			if u := r.Get("rest_api_url"); u != "" {
+				return u, nil
+			}
+		}
+		if r.ResourceType == "http_api" {
+			if u := r.Get("http_api_url"); u != "" {
 				return u, nil
 			}
 		}
@@ -267,6 +312,10 @@ func report(w io.Writer, d *state.Deployed) {
 			lines = append(lines, "  - Lambda ARN: "+r.Get("lambda_arn"))
 		case "rest_api":
 			lines = append(lines, "  - Rest API URL: "+r.Get("rest_api_url"))
+		case "http_api":
+			lines = append(lines, "  - HTTP API URL: "+r.Get("http_api_url"))
+		case "websocket_api":
+			lines = append(lines, "  - Websocket API URL: "+r.Get("websocket_api_url"))
 		}
 	}
 	fmt.Fprintln(w, "Resources deployed:")

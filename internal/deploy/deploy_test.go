@@ -3,6 +3,8 @@ package deploy_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,7 +12,9 @@ import (
 	"github.com/gochalice/chalice/internal/appgraph"
 	"github.com/gochalice/chalice/internal/deploy"
 	"github.com/gochalice/chalice/internal/deploy/awsapi"
+	"github.com/gochalice/chalice/internal/deployzip"
 	"github.com/gochalice/chalice/manifest"
+	"github.com/gochalice/chalice/packager"
 )
 
 func noRegion(t *testing.T) {
@@ -50,21 +54,38 @@ func TestSupportedRefusesOtherKinds(t *testing.T) {
 		app  *appgraph.Application
 		want string
 	}{
-		{&appgraph.Application{Events: []*appgraph.EventSource{{ResourceName: "f-sqs-event-source", Source: manifest.EventSource{Type: manifest.SourceSQS}, Function: fn}}},
-			"gochalice deploy does not deploy sqs event sources yet (resource f-sqs-event-source); use gochalice package and CloudFormation"},
-		{&appgraph.Application{Websocket: &appgraph.WebsocketAPI{ResourceName: "websocket_api"}}, "does not deploy websocket APIs yet (resource websocket_api)"},
-		{&appgraph.Application{RestAPI: &appgraph.RestAPI{ResourceName: "rest_api", Stage: &config.StageConfig{APIType: "http"}}}, "does not deploy HTTP APIs (api_type http) yet"},
+		{&appgraph.Application{Events: []*appgraph.EventSource{{ResourceName: "f-x-event", Source: manifest.EventSource{Type: "x"}, Function: fn}}},
+			"gochalice deploy does not deploy x event sources yet (resource f-x-event); use gochalice package and CloudFormation"},
 		{&appgraph.Application{StageCfg: &config.StageConfig{AutomaticLayer: true}}, "does not deploy managed layers"},
 		{&appgraph.Application{StageCfg: &config.StageConfig{APICustomDomain: &config.CustomDomain{}}}, "does not deploy custom domains yet (resource api_gateway_custom_domain)"},
-		{&appgraph.Application{Functions: []*appgraph.Function{{ResourceName: "g", Config: &config.FunctionConfig{LogRetentionInDays: &days}}}}, "does not deploy log groups (log_retention_in_days) yet (resource g-log-group)"},
+		{&appgraph.Application{StageCfg: &config.StageConfig{}, CloudFront: &config.CloudFront{}}, "does not deploy the CloudFront distribution (cloudfront key) yet"},
 	} {
 		err := deploy.Supported(tt.app)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("err = %v, want %q", err, tt.want)
 		}
 	}
-	ok := &appgraph.Application{Functions: []*appgraph.Function{fn}, Events: []*appgraph.EventSource{{ResourceName: "f-event", Source: manifest.EventSource{Type: manifest.SourceSchedule}, Function: fn}}}
-	if err := deploy.Supported(ok); err != nil {
-		t.Errorf("schedule refused: %v", err)
+	for _, typ := range []string{manifest.SourceSchedule, manifest.SourceCWEvent, manifest.SourceSQS, manifest.SourceKinesis, manifest.SourceDynamoDB, manifest.SourceSNS, manifest.SourceS3} {
+		ok := &appgraph.Application{Functions: []*appgraph.Function{{ResourceName: "g", Config: &config.FunctionConfig{LogRetentionInDays: &days}}},
+			Events: []*appgraph.EventSource{{ResourceName: "f-event", Source: manifest.EventSource{Type: typ}, Function: fn}}}
+		if err := deploy.Supported(ok); err != nil {
+			t.Errorf("%s refused: %v", typ, err)
+		}
+	}
+}
+
+func TestNoCredentials(t *testing.T) {
+	noRegion(t)
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	dir := t.TempDir()
+	zip := filepath.Join(dir, "deployment.zip")
+	os.WriteFile(zip, []byte("zip"), 0o644)
+	// An empty app is enough: the account lookup comes first.
+	_, err := deploy.PlanOnly(context.Background(), &deploy.Options{ProjectDir: dir, Built: &packager.Built{App: &appgraph.Application{}, Package: &deployzip.Package{Path: zip, Size: 3}}})
+	if err == nil || !errors.Is(err, deploy.ErrNoCredentials) {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/gochalice/chalice/internal/appgraph"
 	"github.com/gochalice/chalice/internal/deploy/awsapi"
 	"github.com/gochalice/chalice/internal/deploy/state"
+	"github.com/gochalice/chalice/manifest"
 	"github.com/gochalice/chalice/packager"
 )
 
@@ -91,7 +95,7 @@ func (x *executor) run(ctx context.Context, p *Plan) error {
 			if serr := x.save(ctx, false); serr != nil {
 				return fmt.Errorf("%w (and saving the deployed state failed: %v)", err, serr)
 			}
-			return fmt.Errorf("deploying %s: %w", s.Resource, err)
+			return fmt.Errorf("deploying %s: %w", s.Resource, explain(err))
 		}
 		if err := x.save(ctx, false); err != nil {
 			return err
@@ -134,11 +138,15 @@ type planner struct {
 	built *packager.Built
 	zip   []byte
 	prev  *state.Deployed
+	// s3Code, when set, is where the package is uploaded (once, on first
+	// need) instead of being sent inline.
+	s3Code *s3Code
 }
 
 func (pl *planner) plan(ctx context.Context) (*Plan, error) {
 	p := &Plan{}
 	names := map[string]bool{}
+	var order []string // record names in the model's order
 	for _, r := range pl.app.Resources() {
 		var steps []Step
 		var err error
@@ -149,26 +157,55 @@ func (pl *planner) plan(ctx context.Context) (*Plan, error) {
 			}
 			steps, err = pl.role(ctx, r)
 		case *appgraph.Function:
+			// A function's log group (log_retention_in_days) comes first,
+			// as in Chalice's dependency order.
+			if r.Config != nil && r.Config.LogRetentionInDays != nil {
+				lg, err := pl.logGroup(ctx, r)
+				if err != nil {
+					return nil, fmt.Errorf("planning %s: %w", logGroupName(r), err)
+				}
+				names[logGroupName(r)] = true
+				order = append(order, logGroupName(r))
+				p.Steps = append(p.Steps, lg...)
+			}
 			steps, err = pl.function(ctx, r)
 		case *appgraph.EventSource:
-			steps, err = pl.rule(ctx, r)
+			switch r.Source.Type {
+			case manifest.SourceSchedule, manifest.SourceCWEvent:
+				steps, err = pl.rule(ctx, r)
+			case manifest.SourceSQS, manifest.SourceKinesis, manifest.SourceDynamoDB:
+				steps, err = pl.eventSourceMapping(ctx, r)
+			case manifest.SourceSNS:
+				steps, err = pl.snsSubscription(ctx, r)
+			case manifest.SourceS3:
+				steps, err = pl.s3Notification(ctx, r)
+			default:
+				err = fmt.Errorf("gochalice deploy does not deploy %s event sources yet", r.Source.Type)
+			}
 		case *appgraph.RestAPI:
-			steps, err = pl.restAPI(ctx, r)
+			if r.IsHTTPAPI() {
+				steps, err = pl.httpAPI(ctx, r)
+			} else {
+				steps, err = pl.restAPI(ctx, r)
+			}
+		case *appgraph.WebsocketAPI:
+			steps, err = pl.websocketAPI(ctx, r)
 		default:
 			err = fmt.Errorf("gochalice deploy does not deploy %s yet (resource %s); use gochalice package and CloudFormation", r.Kind(), r.Name())
 		}
 		if err != nil {
-			return nil, fmt.Errorf("planning %s: %w", r.Name(), err)
+			return nil, fmt.Errorf("planning %s: %w", r.Name(), explain(err))
 		}
 		names[r.Name()] = true
+		order = append(order, r.Name())
 		p.Steps = append(p.Steps, steps...)
 	}
 	// The state ends in the model's order; records of removed resources
 	// stay (at the end) until their deletion succeeds.
 	p.Steps = append(p.Steps, Step{Resource: "(state)", run: func(ctx context.Context, x *executor) error {
 		var ordered, rest []state.Record
-		for _, r := range pl.app.Resources() {
-			if rec := x.state.Find(r.Name()); rec != nil {
+		for _, name := range order {
+			if rec := x.state.Find(name); rec != nil {
 				ordered = append(ordered, *rec)
 			}
 		}
@@ -192,4 +229,48 @@ func (pl *planner) plan(ctx context.Context) (*Plan, error) {
 		p.Steps = append(p.Steps, st)
 	}
 	return p, nil
+}
+
+// s3Code is the S3 location of a package too large to send inline.
+type s3Code struct {
+	bucket, key string
+	uploaded    bool
+}
+
+// code sets a function's code: the zip bytes inline, or (for a large
+// package) the S3 object, uploaded on first need.
+func (pl *planner) code(ctx context.Context, x *executor, set func(zip []byte, bucket, key *string)) error {
+	if pl.s3Code == nil {
+		set(pl.zip, nil, nil)
+		return nil
+	}
+	c := pl.s3Code
+	if !c.uploaded {
+		if _, err := x.c.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(c.bucket), Key: aws.String(c.key), Body: bytes.NewReader(pl.zip)}); err != nil {
+			return fmt.Errorf("uploading the deployment package to s3://%s/%s: %w", c.bucket, c.key, err)
+		}
+		c.uploaded = true
+	}
+	set(nil, aws.String(c.bucket), aws.String(c.key))
+	return nil
+}
+
+// uploadStep inserts the upload of a large package before the first step
+// that sends code (none when no function's code changes).
+func (p *Plan) uploadStep(pl *planner) {
+	c := pl.s3Code
+	for i, st := range p.Steps {
+		for _, call := range st.Calls {
+			if call.Operation != "CreateFunction" && call.Operation != "UpdateFunctionCode" {
+				continue
+			}
+			up := Step{Resource: "(deployment package)", Message: fmt.Sprintf("Uploading deployment package to s3://%s/%s", c.bucket, c.key),
+				Calls: []PlannedCall{{"s3", "PutObject", "s3://" + c.bucket + "/" + c.key}},
+				run: func(ctx context.Context, x *executor) error {
+					return pl.code(ctx, x, func([]byte, *string, *string) {})
+				}}
+			p.Steps = append(p.Steps[:i], append([]Step{up}, p.Steps[i:]...)...)
+			return
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -192,7 +193,7 @@ func (pl *planner) function(ctx context.Context, f *appgraph.Function) ([]Step, 
 		return []Step{{Resource: f.ResourceName, Message: "Creating lambda function: " + name, Calls: calls,
 			run: func(ctx context.Context, x *executor) error {
 				in := &lambda.CreateFunctionInput{FunctionName: aws.String(name), Runtime: ltypes.Runtime(f.Runtime),
-					Handler: aws.String(f.Handler), Role: aws.String(spec.roleARN), Code: &ltypes.FunctionCode{ZipFile: pl.zip},
+					Handler: aws.String(f.Handler), Role: aws.String(spec.roleARN), Code: &ltypes.FunctionCode{},
 					Timeout: aws.Int32(int32(f.Config.Timeout)), MemorySize: aws.Int32(int32(f.Config.MemorySize)),
 					Architectures: []ltypes.Architecture{spec.arch}, Tags: spec.tags, Layers: spec.layers, VpcConfig: spec.vpc()}
 				if len(spec.env) > 0 {
@@ -200,6 +201,11 @@ func (pl *planner) function(ctx context.Context, f *appgraph.Function) ([]Step, 
 				}
 				if spec.tracing == ltypes.TracingModeActive {
 					in.TracingConfig = &ltypes.TracingConfig{Mode: spec.tracing}
+				}
+				if err := pl.code(ctx, x, func(zip []byte, bucket, key *string) {
+					in.Code.ZipFile, in.Code.S3Bucket, in.Code.S3Key = zip, bucket, key
+				}); err != nil {
+					return err
 				}
 				var out *lambda.CreateFunctionOutput
 				err := x.retryRole(ctx, func() (err error) {
@@ -283,7 +289,11 @@ func (pl *planner) function(ctx context.Context, f *appgraph.Function) ([]Step, 
 			if err := x.waitFunction(ctx, name); err != nil {
 				return err
 			}
-			if _, err := x.c.Lambda.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String(name), ZipFile: pl.zip, Architectures: []ltypes.Architecture{spec.arch}}); err != nil {
+			in := &lambda.UpdateFunctionCodeInput{FunctionName: aws.String(name), Architectures: []ltypes.Architecture{spec.arch}}
+			if err := pl.code(ctx, x, func(zip []byte, bucket, key *string) { in.ZipFile, in.S3Bucket, in.S3Key = zip, bucket, key }); err != nil {
+				return err
+			}
+			if _, err := x.c.Lambda.UpdateFunctionCode(ctx, in); err != nil {
 				return err
 			}
 		}
@@ -737,6 +747,50 @@ func sweepStep(rec state.Record) (Step, error) {
 			run: func(ctx context.Context, x *executor) error {
 				if id != "" {
 					if _, err := x.c.APIGateway.DeleteRestApi(ctx, &apigateway.DeleteRestApiInput{RestApiId: aws.String(id)}); err != nil && !isNotFound(err) {
+						return err
+					}
+				}
+				return x.forget(ctx, name)
+			}}, nil
+	case "http_api":
+		return sweepHTTPAPI(rec), nil
+	case "websocket_api":
+		return sweepWebsocketAPI(rec), nil
+	case "sqs_event", "kinesis_event", "dynamodb_event":
+		uuid := rec.Get("event_uuid")
+		return Step{Resource: name, Message: "Deleting event source mapping: " + uuid, Calls: []PlannedCall{{"lambda", "DeleteEventSourceMapping", uuid}},
+			run: func(ctx context.Context, x *executor) error {
+				if uuid != "" {
+					if _, err := x.c.Lambda.DeleteEventSourceMapping(ctx, &lambda.DeleteEventSourceMappingInput{UUID: aws.String(uuid)}); err != nil && !isNotFound(err) {
+						return err
+					}
+				}
+				return x.forget(ctx, name)
+			}}, nil
+	case "sns_event":
+		return Step{Resource: name, Message: "Unsubscribing from SNS topic: " + rec.Get("topic_arn"),
+			Calls: []PlannedCall{{"sns", "Unsubscribe", rec.Get("subscription_arn")}, {"lambda", "RemovePermission", rec.Get("lambda_arn")}},
+			run: func(ctx context.Context, x *executor) error {
+				if err := x.unsubscribe(ctx, rec); err != nil {
+					return err
+				}
+				return x.forget(ctx, name)
+			}}, nil
+	case "s3_event":
+		return Step{Resource: name, Message: "Removing S3 events from bucket: " + rec.Get("bucket"),
+			Calls: []PlannedCall{{"s3", "PutBucketNotificationConfiguration", rec.Get("bucket")}, {"lambda", "RemovePermission", rec.Get("lambda_arn")}},
+			run: func(ctx context.Context, x *executor) error {
+				if err := x.disconnectBucket(ctx, rec); err != nil {
+					return err
+				}
+				return x.forget(ctx, name)
+			}}, nil
+	case "log_group":
+		group := rec.Get("log_group_name")
+		return Step{Resource: name, Message: "Deleting retention policy for log group: " + group, Calls: []PlannedCall{{"logs", "DeleteRetentionPolicy", group}},
+			run: func(ctx context.Context, x *executor) error {
+				if group != "" {
+					if _, err := x.c.Logs.DeleteRetentionPolicy(ctx, &cloudwatchlogs.DeleteRetentionPolicyInput{LogGroupName: aws.String(group)}); err != nil && !isNotFound(err) {
 						return err
 					}
 				}

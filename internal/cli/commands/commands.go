@@ -20,7 +20,7 @@ func Main(args []string) int {
 }
 
 func mainWith(f *cli.Factory, args []string) int {
-	root := cli.NewRoot(f, version.NewCmd, newproject.NewCmd, local.NewCmd, invoke.NewCmd, pkgcmd.NewCmd, models.NewCmd, genpolicy.NewCmd, deploycmd.WithPlan(dev.NewCmd), deploycmd.NewDeployCmd, deploycmd.NewDeleteCmd, deploycmd.NewURLCmd)
+	root := cli.NewRoot(f, version.NewCmd, newproject.NewCmd, local.NewCmd, invoke.NewCmd, pkgcmd.NewCmd, models.NewCmd, genpolicy.NewCmd, deploycmd.WithPlan(dev.NewCmd), deploycmd.NewDeployCmd, deploycmd.NewDeleteCmd, deploycmd.NewURLCmd, deploycmd.NewLogsCmd)
 	root.Version = version.String()
 	root.SetVersionTemplate("{{.Version}}\n")
 	return cli.Run(root, f, args)

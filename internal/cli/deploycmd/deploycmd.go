@@ -51,10 +51,14 @@ func (fl *flags) register(cmd *cobra.Command, deployFlags, timeout bool) {
 	p := cmd.Flags()
 	p.StringVar(&fl.opts.Stage, "stage", config.DefaultStage, "Name of the Chalice stage.")
 	p.StringVar(&fl.opts.Profile, "profile", "", "Override profile at deploy time.")
+	p.StringVar(&fl.opts.StateURL, "state", "", "Keep the deployed state in S3 (s3://bucket/key, or s3://bucket/prefix/ for <prefix>/<stage>.json) with conditional writes, instead of .chalice/deployed/<stage>.json.")
 	if deployFlags {
 		p.StringVar(&fl.apiStage, "api-gateway-stage", "", "Name of the API gateway stage to deploy to.")
 		p.BoolVar(&fl.autogen, "autogen-policy", false, "Automatically generate IAM policy for app code.")
 		p.BoolVar(&fl.noAutogen, "no-autogen-policy", false, "Use .chalice/policy-<stage>.json instead of generating the policy.")
+	}
+	if deployFlags {
+		p.StringVar(&fl.opts.DeploymentBucket, "deployment-bucket", "", "S3 bucket to upload a deployment package over Lambda's 50 MB direct-upload limit to.")
 	}
 	if timeout {
 		p.IntVar(&fl.timeoutSec, "connection-timeout", 0, "Overrides the default HTTP connection timeout (seconds).")
@@ -121,6 +125,7 @@ func NewURLCmd(f *cli.Factory) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&fl.opts.Stage, "stage", config.DefaultStage, "Name of the Chalice stage.")
+	cmd.Flags().StringVar(&fl.opts.StateURL, "state", "", "Read the deployed state from S3 (s3://bucket/key).")
 	return cmd
 }
 
@@ -163,4 +168,36 @@ func WithPlan(dev cli.Command) cli.Command {
 		cmd.AddCommand(NewPlanCmd(f))
 		return cmd
 	}
+}
+
+// NewLogsCmd returns `gochalice logs`.
+func NewLogsCmd(f *cli.Factory) *cobra.Command {
+	o := &deploy.LogsOptions{}
+	cmd := &cobra.Command{
+		Use:   "logs",
+		Short: "Print the logs of a deployed function",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir, err := f.ProjectPath()
+			if err != nil {
+				return exit(err)
+			}
+			o.ProjectDir, o.Out = dir, f.IO.Out
+			err = deploy.Logs(cmd.Context(), o)
+			if err == nil {
+				return nil
+			}
+			return &cli.ExitError{Code: deploy.ExitCode(err), Err: err}
+		},
+	}
+	p := cmd.Flags()
+	p.IntVar(&o.MaxEntries, "num-entries", 0, "Max number of log entries to show.")
+	p.BoolVar(&o.IncludeLambdaMessages, "include-lambda-messages", false, "Controls whether or not lambda log messages are included.")
+	p.StringVar(&o.Stage, "stage", config.DefaultStage, "Name of the Chalice stage to get logs for.")
+	p.StringVarP(&o.Name, "name", "n", "api_handler", "The name of the lambda function to retrieve logs from.")
+	p.StringVarP(&o.Since, "since", "s", "", "Only display logs since the provided time: 5m, 2h, 1d, 1w, 30s, or an ISO 8601 time.")
+	p.BoolVarP(&o.Follow, "follow", "f", false, "Continuously poll for new log messages (Ctrl-C to stop).")
+	p.StringVar(&o.Profile, "profile", "", "The profile to use for fetching logs.")
+	p.StringVar(&o.StateURL, "state", "", "Read the deployed state from S3 (s3://bucket/key).")
+	return cmd
 }

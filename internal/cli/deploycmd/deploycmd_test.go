@@ -16,7 +16,7 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	f := &cli.Factory{IO: cli.IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}}
-	root := cli.NewRoot(f, deploycmd.WithPlan(dev.NewCmd), deploycmd.NewDeployCmd, deploycmd.NewDeleteCmd, deploycmd.NewURLCmd)
+	root := cli.NewRoot(f, deploycmd.WithPlan(dev.NewCmd), deploycmd.NewDeployCmd, deploycmd.NewDeleteCmd, deploycmd.NewURLCmd, deploycmd.NewLogsCmd)
 	code := cli.Run(root, f, args)
 	return code, out.String(), errOut.String()
 }
@@ -55,9 +55,30 @@ func TestNoRegion(t *testing.T) {
 
 func TestFlags(t *testing.T) {
 	code, stdout, _ := run(t, "deploy", "--help")
-	for _, fl := range []string{"--stage", "--profile", "--api-gateway-stage", "--connection-timeout", "--autogen-policy", "--no-autogen-policy"} {
+	for _, fl := range []string{"--stage", "--profile", "--api-gateway-stage", "--connection-timeout", "--autogen-policy", "--no-autogen-policy", "--state"} {
 		if code != 0 || !strings.Contains(stdout, fl) {
 			t.Errorf("deploy --help lacks %s:\n%s", fl, stdout)
+		}
+	}
+}
+
+func TestLogs(t *testing.T) {
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "x")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "x")
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1") // never reached
+	code, _, stderr := run(t, "--project-dir", t.TempDir(), "logs", "-n", "purefn")
+	if code != 2 || stderr != "could not find a lambda function named purefn.\n" {
+		t.Fatalf("code %d stderr %q", code, stderr)
+	}
+	code, _, stderr = run(t, "--project-dir", t.TempDir(), "logs", "-s", "yesterday")
+	if code != 2 || !strings.Contains(stderr, `invalid --since value "yesterday"`) {
+		t.Fatalf("code %d stderr %q", code, stderr)
+	}
+	code, stdout, _ := run(t, "logs", "--help")
+	for _, fl := range []string{"-n, --name", "-s, --since", "-f, --follow", "--include-lambda-messages", "--num-entries", "--stage", "--profile"} {
+		if code != 0 || !strings.Contains(stdout, fl) {
+			t.Errorf("logs --help lacks %s:\n%s", fl, stdout)
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gochalice/chalice/config"
 	"github.com/gochalice/chalice/internal/appbuild"
 	"github.com/gochalice/chalice/internal/cli"
+	"github.com/gochalice/chalice/internal/deploy"
 	"github.com/gochalice/chalice/internal/runtimeapi"
 	"github.com/spf13/cobra"
 )
@@ -27,6 +28,7 @@ type Options struct {
 	Name       string
 	Stage      string
 	Local      bool
+	Profile    string
 }
 
 // NewCmd returns the invoke command.
@@ -48,6 +50,7 @@ func NewCmd(f *cli.Factory) *cobra.Command {
 	cmd.Flags().StringVarP(&opts.Name, "name", "n", "", "The name of the function to invoke (api_handler for the REST API)")
 	cmd.Flags().StringVar(&opts.Stage, "stage", config.DefaultStage, "Name of the Chalice stage")
 	cmd.Flags().BoolVar(&opts.Local, "local", false, "Run the function on this machine instead of on Lambda")
+	cmd.Flags().StringVar(&opts.Profile, "profile", "", "AWS profile for the deployed function")
 	_ = cmd.MarkFlagRequired("name")
 	return cmd
 }
@@ -55,7 +58,14 @@ func NewCmd(f *cli.Factory) *cobra.Command {
 // Run invokes the function.
 func Run(ctx context.Context, o *Options) error {
 	if !o.Local {
-		return &cli.ExitError{Code: cli.ExitFail, Err: errors.New("invoking a deployed function needs `gochalice deploy`, which this version does not have yet; use --local to run it on this machine")}
+		err := deploy.Invoke(ctx, &deploy.InvokeOptions{
+			Options: deploy.Options{ProjectDir: o.ProjectDir, Stage: o.Stage, Out: o.IO.Out, Profile: o.Profile},
+			Name:    o.Name, Payload: o.IO.In, ErrOut: o.IO.ErrOut,
+		})
+		if err != nil {
+			return &cli.ExitError{Code: deploy.ExitCode(err), Err: err}
+		}
+		return nil
 	}
 	cfg, err := config.Load(o.ProjectDir)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -15,9 +16,13 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 )
@@ -110,13 +115,18 @@ type Options struct {
 
 // Clients are the SDK clients of one deploy.
 type Clients struct {
-	Config      aws.Config
-	Region      string
-	Lambda      *lambda.Client
-	IAM         *iam.Client
-	APIGateway  *apigateway.Client
-	EventBridge *eventbridge.Client
-	STS         *sts.Client
+	Config     aws.Config
+	Region     string
+	Lambda     *lambda.Client
+	IAM        *iam.Client
+	APIGateway *apigateway.Client
+	// APIGatewayV2 serves HTTP APIs (api_type http).
+	APIGatewayV2 *apigatewayv2.Client
+	EventBridge  *eventbridge.Client
+	STS          *sts.Client
+	SNS          *sns.Client
+	S3           *s3.Client
+	Logs         *cloudwatchlogs.Client
 }
 
 // Load resolves the SDK configuration (environment, shared config,
@@ -141,12 +151,21 @@ func Load(ctx context.Context, o Options) (*Clients, error) {
 		o.Recorder.Install(&cfg)
 	}
 	return &Clients{
-		Config:      cfg,
-		Region:      cfg.Region,
-		Lambda:      lambda.NewFromConfig(cfg),
-		IAM:         iam.NewFromConfig(cfg),
-		APIGateway:  apigateway.NewFromConfig(cfg),
-		EventBridge: eventbridge.NewFromConfig(cfg),
-		STS:         sts.NewFromConfig(cfg),
+		Config:       cfg,
+		Region:       cfg.Region,
+		Lambda:       lambda.NewFromConfig(cfg),
+		IAM:          iam.NewFromConfig(cfg),
+		APIGateway:   apigateway.NewFromConfig(cfg),
+		APIGatewayV2: apigatewayv2.NewFromConfig(cfg),
+		EventBridge:  eventbridge.NewFromConfig(cfg),
+		STS:          sts.NewFromConfig(cfg),
+		SNS:          sns.NewFromConfig(cfg),
+		// An emulator endpoint (AWS_ENDPOINT_URL[_S3]) has no per-bucket
+		// host names: address buckets by path there.
+		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {
+			o.UsePathStyle = cfg.BaseEndpoint != nil || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
+			o.DisableLogOutputChecksumValidationSkipped = true
+		}),
+		Logs: cloudwatchlogs.NewFromConfig(cfg),
 	}, nil
 }

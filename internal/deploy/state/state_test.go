@@ -97,3 +97,21 @@ func TestBadFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestParseS3URL(t *testing.T) {
+	for _, tt := range []struct{ url, bucket, key string }{
+		{"s3://b/k.json", "b", "k.json"},
+		{"s3://b/team/app/", "b", "team/app/prod.json"},
+		{"s3://b", "b", "prod.json"},
+	} {
+		b, k, err := ParseS3URL(tt.url, "prod")
+		if err != nil || b != tt.bucket || k != tt.key {
+			t.Errorf("ParseS3URL(%q) = %q, %q, %v", tt.url, b, k, err)
+		}
+	}
+	for _, bad := range []string{"b/k", "s3:///k", "https://b/k"} {
+		if _, _, err := ParseS3URL(bad, "prod"); err == nil {
+			t.Errorf("ParseS3URL(%q) succeeded", bad)
+		}
+	}
+}
