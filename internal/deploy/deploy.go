@@ -175,6 +175,9 @@ func prepare(ctx context.Context, o *Options) (*Plan, *executor, error) {
 	if err := Supported(built.App); err != nil {
 		return nil, nil, err
 	}
+	if sc := built.App.StageCfg; sc != nil && sc.AutomaticLayer {
+		fmt.Fprintln(o.Out, AutomaticLayerWarning)
+	}
 	limit := o.MaxDirectUpload
 	if limit <= 0 {
 		limit = MaxDirectUpload
@@ -211,15 +214,17 @@ func prepare(ctx context.Context, o *Options) (*Plan, *executor, error) {
 	return p, x, nil
 }
 
+// AutomaticLayerWarning is printed when automatic_layer is set: Chalice
+// puts an app's Python dependencies in a managed Lambda layer, but a Go
+// app's dependencies are compiled into its one bootstrap binary, so there
+// is nothing to put in a layer and the key is a no-op.
+const AutomaticLayerWarning = "automatic_layer has no effect for Go apps: the bootstrap binary already contains its dependencies"
+
 // Supported refuses the resource kinds this deployer does not handle yet,
 // naming the first one found.
 func Supported(app *appgraph.Application) error {
 	refuse := func(kind, resource string) error {
 		return fmt.Errorf("gochalice deploy does not deploy %s yet (resource %s); use gochalice package and CloudFormation", kind, resource)
-	}
-	sc := app.StageCfg
-	if sc != nil && sc.AutomaticLayer {
-		return refuse("managed layers (automatic_layer)", "managed-layer")
 	}
 	for _, ev := range app.Events {
 		switch ev.Source.Type {
@@ -228,12 +233,6 @@ func Supported(app *appgraph.Application) error {
 		default:
 			return refuse(ev.Source.Type+" event sources", ev.ResourceName)
 		}
-	}
-	if sc != nil && sc.APICustomDomain != nil {
-		return refuse("custom domains", "api_gateway_custom_domain")
-	}
-	if sc != nil && sc.WebsocketCustomDomain != nil {
-		return refuse("custom domains", "websocket_api_custom_domain")
 	}
 	if app.CloudFront != nil {
 		return refuse("the CloudFront distribution (cloudfront key)", "cloudfront")
@@ -316,6 +315,8 @@ func report(w io.Writer, d *state.Deployed) {
 			lines = append(lines, "  - HTTP API URL: "+r.Get("http_api_url"))
 		case "websocket_api":
 			lines = append(lines, "  - Websocket API URL: "+r.Get("websocket_api_url"))
+		case "domain_name":
+			lines = append(lines, "  - Custom domain name:", "      HostedZoneId: "+r.Get("hosted_zone_id"), "      AliasDomainName: "+r.Get("alias_domain_name"))
 		}
 	}
 	fmt.Fprintln(w, "Resources deployed:")

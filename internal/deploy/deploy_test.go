@@ -56,13 +56,17 @@ func TestSupportedRefusesOtherKinds(t *testing.T) {
 	}{
 		{&appgraph.Application{Events: []*appgraph.EventSource{{ResourceName: "f-x-event", Source: manifest.EventSource{Type: "x"}, Function: fn}}},
 			"gochalice deploy does not deploy x event sources yet (resource f-x-event); use gochalice package and CloudFormation"},
-		{&appgraph.Application{StageCfg: &config.StageConfig{AutomaticLayer: true}}, "does not deploy managed layers"},
-		{&appgraph.Application{StageCfg: &config.StageConfig{APICustomDomain: &config.CustomDomain{}}}, "does not deploy custom domains yet (resource api_gateway_custom_domain)"},
 		{&appgraph.Application{StageCfg: &config.StageConfig{}, CloudFront: &config.CloudFront{}}, "does not deploy the CloudFront distribution (cloudfront key) yet"},
 	} {
 		err := deploy.Supported(tt.app)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("err = %v, want %q", err, tt.want)
+		}
+	}
+	// Custom domains are deployed; automatic_layer is a no-op (a warning).
+	for _, sc := range []*config.StageConfig{{AutomaticLayer: true}, {APICustomDomain: &config.CustomDomain{}, WebsocketCustomDomain: &config.CustomDomain{}}} {
+		if err := deploy.Supported(&appgraph.Application{StageCfg: sc}); err != nil {
+			t.Errorf("%+v refused: %v", sc, err)
 		}
 	}
 	for _, typ := range []string{manifest.SourceSchedule, manifest.SourceCWEvent, manifest.SourceSQS, manifest.SourceKinesis, manifest.SourceDynamoDB, manifest.SourceSNS, manifest.SourceS3} {

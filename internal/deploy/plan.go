@@ -199,6 +199,20 @@ func (pl *planner) plan(ctx context.Context) (*Plan, error) {
 		names[r.Name()] = true
 		order = append(order, r.Name())
 		p.Steps = append(p.Steps, steps...)
+		// An API's custom domain comes right after it, as in Chalice.
+		ds, err := pl.domainFor(r)
+		if err != nil {
+			return nil, err
+		}
+		if ds != nil {
+			steps, err := pl.customDomain(ctx, *ds)
+			if err != nil {
+				return nil, fmt.Errorf("planning %s: %w", ds.resource, explain(err))
+			}
+			names[ds.resource] = true
+			order = append(order, ds.resource)
+			p.Steps = append(p.Steps, steps...)
+		}
 	}
 	// The state ends in the model's order; records of removed resources
 	// stay (at the end) until their deletion succeeds.

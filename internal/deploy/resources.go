@@ -754,6 +754,8 @@ func sweepStep(rec state.Record) (Step, error) {
 			}}, nil
 	case "http_api":
 		return sweepHTTPAPI(rec), nil
+	case "domain_name":
+		return sweepDomain(rec), nil
 	case "websocket_api":
 		return sweepWebsocketAPI(rec), nil
 	case "sqs_event", "kinesis_event", "dynamodb_event":
