@@ -81,14 +81,7 @@ func (s *ImageServer) Handle(ctx context.Context, req *chalice.Request) (any, er
 }
 
 // ServeHTTP serves an image like FileServer.ServeHTTP.
-func (s *ImageServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	raw := r.PathValue("proxy")
-	if raw == "" {
-		raw = strings.TrimPrefix(r.URL.EscapedPath(), "/")
-	}
-	req := &chalice.Request{Method: r.Method, Headers: chalice.NewHeaders(nil, r.Header), URLPath: r.URL.EscapedPath()}
-	writeResponse(w, s.serve(r.Context(), req, raw))
-}
+func (s *ImageServer) ServeHTTP(w http.ResponseWriter, r *http.Request) { serveHTTP(w, r, s.serve) }
 
 // CacheStats returns the converted-image cache's entries, bytes, hits and
 // misses.

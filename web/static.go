@@ -185,13 +185,18 @@ func (f *FileServer) Handle(ctx context.Context, req *chalice.Request) (any, err
 // plain net/http: the mounted route's {proxy+} value when there is one,
 // else the URL path without its leading "/" (wrap it in http.StripPrefix
 // to remove a prefix).
-func (f *FileServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (f *FileServer) ServeHTTP(w http.ResponseWriter, r *http.Request) { serveHTTP(w, r, f.serve) }
+
+// serveHTTP adapts a serve function (request, raw relative path) to
+// net/http: the path is the mounted route's {proxy+} value when there is
+// one, else the URL path without its leading "/".
+func serveHTTP(w http.ResponseWriter, r *http.Request, serve func(context.Context, *chalice.Request, string) *chalice.Response) {
 	raw := r.PathValue("proxy")
 	if raw == "" {
 		raw = strings.TrimPrefix(r.URL.EscapedPath(), "/")
 	}
 	req := &chalice.Request{Method: r.Method, Headers: chalice.NewHeaders(nil, r.Header), URLPath: r.URL.EscapedPath()}
-	writeResponse(w, f.serve(r.Context(), req, raw))
+	writeResponse(w, serve(r.Context(), req, raw))
 }
 
 // writeResponse writes a chalice response to a ResponseWriter.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,6 +87,7 @@ func Build(ctx context.Context, opts Options) (string, error) {
 		args = append(args, "-trimpath", "-ldflags", "-s -w", "-buildvcs=false")
 	}
 	args = append(args, ".")
+	slog.DebugContext(ctx, "building the app", "dir", dir, "goos", opts.Target.GOOS, "goarch", opts.Target.GOARCH, "cmd", "go "+strings.Join(args, " "))
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
 	t := opts.Target
@@ -129,6 +131,7 @@ func (e *DefinitionError) Error() string { return strings.TrimRight(e.Output, "\
 
 // ReadManifest runs binary (built for this machine) in manifest mode.
 func ReadManifest(ctx context.Context, binary string) (*manifest.Manifest, error) {
+	slog.DebugContext(ctx, "reading the manifest", "binary", binary, "env", manifest.EnvVar+"=1")
 	cmd := exec.CommandContext(ctx, binary)
 	cmd.Env = append(os.Environ(), manifest.EnvVar+"=1")
 	var stdout, stderr bytes.Buffer

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -46,6 +47,11 @@ func NewRoot(f *Factory, commands ...Command) *cobra.Command {
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			os.Setenv("AWS_CHALICE_CLI_MODE", "true")
+			if f.Debug {
+				// --debug: the pipeline's debug records (go build command
+				// lines, manifest reads, worker starts) go to stderr.
+				slog.SetDefault(slog.New(slog.NewTextHandler(f.IO.ErrOut, &slog.HandlerOptions{Level: slog.LevelDebug})))
+			}
 			return nil
 		},
 	}

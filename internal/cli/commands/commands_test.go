@@ -3,6 +3,7 @@ package commands
 import (
 	"bytes"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -94,5 +95,17 @@ func TestGenerateModelsAndGenPolicy(t *testing.T) {
 		if !strings.Contains(out, `"`+action+`"`) {
 			t.Errorf("gen-policy lacks %s:\n%s", action, out)
 		}
+	}
+}
+
+func TestDebugFlagLogsTheBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the example")
+	}
+	prev := slog.Default()
+	defer slog.SetDefault(prev)
+	code, _, errOut := run(t, "--debug", "--project-dir", exampleDir(), "generate-models")
+	if code != 0 || !strings.Contains(errOut, "building the app") || !strings.Contains(errOut, "reading the manifest") {
+		t.Fatalf("--debug: code %d, stderr %q", code, errOut)
 	}
 }

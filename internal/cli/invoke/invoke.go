@@ -29,6 +29,7 @@ type Options struct {
 	Stage      string
 	Local      bool
 	Profile    string
+	StateURL   string
 }
 
 // NewCmd returns the invoke command.
@@ -51,6 +52,7 @@ func NewCmd(f *cli.Factory) *cobra.Command {
 	cmd.Flags().StringVar(&opts.Stage, "stage", config.DefaultStage, "Name of the Chalice stage")
 	cmd.Flags().BoolVar(&opts.Local, "local", false, "Run the function on this machine instead of on Lambda")
 	cmd.Flags().StringVar(&opts.Profile, "profile", "", "AWS profile for the deployed function")
+	cmd.Flags().StringVar(&opts.StateURL, "state", "", "Read the deployed state from S3 (s3://bucket/key) instead of .chalice/deployed/")
 	_ = cmd.MarkFlagRequired("name")
 	return cmd
 }
@@ -59,7 +61,7 @@ func NewCmd(f *cli.Factory) *cobra.Command {
 func Run(ctx context.Context, o *Options) error {
 	if !o.Local {
 		err := deploy.Invoke(ctx, &deploy.InvokeOptions{
-			Options: deploy.Options{ProjectDir: o.ProjectDir, Stage: o.Stage, Out: o.IO.Out, Profile: o.Profile},
+			Options: deploy.Options{ProjectDir: o.ProjectDir, Stage: o.Stage, Out: o.IO.Out, Profile: o.Profile, StateURL: o.StateURL},
 			Name:    o.Name, Payload: o.IO.In, ErrOut: o.IO.ErrOut,
 		})
 		if err != nil {

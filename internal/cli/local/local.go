@@ -12,6 +12,7 @@ import (
 	"hash/fnv"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -205,6 +206,7 @@ func (s *server) load(ctx context.Context) (*state, error) {
 			st.close()
 			return nil, err
 		}
+		slog.DebugContext(ctx, "worker pool", "function", fn.Name, "binary", bin, "max_workers", s.o.Workers)
 		st.pools[fn.Name] = pool
 	}
 	inv := gateway.InvokerFunc(func(ctx context.Context, function string, payload []byte) ([]byte, error) {
