@@ -43,7 +43,11 @@ type APIConfig struct {
 	// Gateway. Starts as a copy of DefaultBinaryTypes.
 	BinaryTypes []string
 	// CORS is the default CORS config for routes that do not set one
-	// (Chalice's app.api.cors). nil means no CORS.
+	// (Chalice's app.api.cors). nil means no CORS. As in Chalice, a route
+	// takes the default in force when it is registered: set CORS before
+	// registering the routes it should cover; changing it later does not
+	// change routes already registered. A blueprint's routes take the
+	// app's default when the blueprint is registered (RegisterBlueprint).
 	CORS *CORSConfig
 }
 
@@ -90,6 +94,7 @@ func New(name string, opts ...AppOption) *App {
 		Websocket: &WebsocketAPI{},
 	}
 	a.registry.owner = "app " + name
+	a.registry.corsDefault = func() *CORSConfig { return a.API.CORS }
 	for _, o := range opts {
 		o(a)
 	}
@@ -109,7 +114,11 @@ func newLogger(w io.Writer, name string, debug bool) *slog.Logger {
 
 // registry records registrations; App and Blueprint share it.
 type registry struct {
-	owner       string
+	owner string
+	// corsDefault returns the app's CORS default (app.API.CORS) when a
+	// route is registered; nil for a blueprint, whose routes take the
+	// app's default when the blueprint is registered.
+	corsDefault func() *CORSConfig
 	routes      []*routeEntry
 	authorizers []*BuiltinAuthorizer
 	events      []*eventEntry
@@ -164,10 +173,15 @@ func (r *registry) addRoute(path string, handler HandlerFunc, mounted http.Handl
 	if name == "" && handler != nil {
 		name = funcName(handler)
 	}
+	cors, corsSet := o.cors, o.corsSet
+	if !corsSet && r.corsDefault != nil {
+		// Chalice's route(cors=None) takes app.api.cors at registration.
+		cors, corsSet = r.corsDefault(), true
+	}
 	r.routes = append(r.routes, &routeEntry{
 		path: path, methods: methods, name: name, handler: handler, mounted: mounted,
 		authorizer: o.authorizer, apiKeyRequired: o.apiKeyRequired, contentTypes: o.contentTypes,
-		cors: o.cors, corsSet: o.corsSet, summary: o.summary, description: o.description,
+		cors: cors, corsSet: corsSet, summary: o.summary, description: o.description,
 	})
 }
 
@@ -301,6 +315,10 @@ func (a *App) RegisterBlueprint(bp *Blueprint, opts ...BlueprintOption) {
 			}
 		}
 		c.name = o.namePrefix + re.name
+		if !c.corsSet {
+			// Registered now, so the app's CORS default now applies.
+			c.cors, c.corsSet = a.API.CORS, true
+		}
 		a.routes = append(a.routes, &c)
 	}
 	for _, au := range bp.authorizers {

@@ -70,6 +70,7 @@ func (a *App) build() (*runtimeApp, error) {
 
 	// Routes.
 	authorizers := map[string]manifest.Authorizer{}
+	var authUse []string // authorizer names in the order routes use them
 	for _, re := range a.routes {
 		tmpl, err := route.Parse(re.path)
 		if err != nil {
@@ -137,6 +138,10 @@ func (a *App) build() (*runtimeApp, error) {
 				add("authorizer name %q is used by two different authorizers", me.Name)
 			}
 			authorizers[me.Name] = me
+			if !slices.Contains(authUse, me.Name) {
+				authUse = append(authUse, me.Name)
+				problems = append(problems, authorizerProblems(base)...)
+			}
 			authName, scopes = me.Name, sc
 			if b, ok := base.(*BuiltinAuthorizer); ok && !slices.Contains(a.authorizers, b) {
 				add("route %s uses built-in authorizer %q, which was registered on another app or blueprint", key, b.name)
@@ -192,9 +197,23 @@ func (a *App) build() (*runtimeApp, error) {
 		addFunction(w.function, manifest.KindWebsocket, rt.websocketFunc(w))
 		m.Websocket = append(m.Websocket, manifest.WSHandler{RouteKey: w.routeKey, Function: w.function})
 	}
-	for _, name := range slices.Sorted(mapKeys(authorizers)) {
+	// Registration order: built-in authorizers as registered, then the
+	// others (Cognito, IAM, custom) in the order routes first use them.
+	var order []string
+	for _, au := range a.authorizers {
+		if me := au.manifestEntry(); !slices.Contains(order, me.Name) {
+			order = append(order, me.Name)
+		}
+	}
+	for _, name := range authUse {
+		if !slices.Contains(order, name) {
+			order = append(order, name)
+		}
+	}
+	for _, name := range order {
 		m.Authorizers = append(m.Authorizers, authorizers[name])
 	}
+	problems = append(problems, apiTypeConflicts(m)...)
 	rt.manifest = m
 	rt.httpNext = chain(a.middleware, EventHTTP, rt.serveHTTP)
 	if len(problems) > 0 {

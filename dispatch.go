@@ -1,6 +1,7 @@
 package chalice
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,8 +11,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/gochalice/chalice/internal/proxyevent"
+	"github.com/gochalice/chalice/manifest"
 )
 
 // ErrUnauthorized makes a built-in authorizer answer 401 Unauthorized
@@ -314,14 +315,16 @@ func (rt *runtimeApp) encode(kind proxyevent.Kind, resp *Response, req *Request)
 	return res, nil
 }
 
-// authorizerFunc runs a built-in authorizer (TOKEN event in, policy out).
+// authorizerFunc runs a built-in authorizer: a REST TOKEN event or an HTTP
+// API REQUEST event (payload format 1.0 or 2.0) in; an IAM policy out, or
+// for a payload 2.0 event to an authorizer with SimpleResponses, a simple
+// response.
 func (rt *runtimeApp) authorizerFunc(au *BuiltinAuthorizer) invokeFunc {
 	return func(ctx context.Context, payload []byte) ([]byte, error) {
-		var ev events.APIGatewayCustomAuthorizerRequest
-		if err := json.Unmarshal(payload, &ev); err != nil {
+		req, err := decodeAuthRequest(payload)
+		if err != nil {
 			return nil, fmt.Errorf("authorizer %s: decoding event: %w", au.name, err)
 		}
-		req := &AuthRequest{AuthType: ev.Type, Token: ev.AuthorizationToken, MethodARN: ev.MethodArn}
 		resp, err := au.fn(ctx, req)
 		if err != nil {
 			return nil, err
@@ -329,8 +332,82 @@ func (rt *runtimeApp) authorizerFunc(au *BuiltinAuthorizer) invokeFunc {
 		if resp == nil {
 			return []byte("null"), nil
 		}
+		if req.Version == manifest.AuthPayload20 && au.http.simple {
+			return json.Marshal(resp.SimpleResult(req.RouteARN))
+		}
 		return json.Marshal(resp.Result(req.MethodARN))
 	}
+}
+
+// authEvent is what tells authorizer events apart: a REST TOKEN event
+// (authorizationToken, methodArn), or an HTTP API REQUEST event of payload
+// format 1.0 (version "1.0", methodArn, identitySource as one string) or
+// 2.0 (version "2.0", routeArn, identitySource as a list).
+type authEvent struct {
+	Version            string          `json:"version"`
+	Type               string          `json:"type"`
+	AuthorizationToken string          `json:"authorizationToken"`
+	MethodArn          string          `json:"methodArn"`
+	RouteArn           string          `json:"routeArn"`
+	RouteKey           string          `json:"routeKey"`
+	IdentitySource     json.RawMessage `json:"identitySource"`
+}
+
+// decodeAuthRequest decodes an authorizer event. The request part of a
+// REQUEST event (headers, query, path, stage variables, requestContext) is
+// read by the same decoder as api_handler's events.
+func decodeAuthRequest(payload []byte) (*AuthRequest, error) {
+	var ev authEvent
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return nil, err
+	}
+	req := &AuthRequest{AuthType: ev.Type, Token: ev.AuthorizationToken, MethodARN: ev.MethodArn}
+	if ev.Type != "REQUEST" {
+		return req, nil
+	}
+	req.Version = ev.Version
+	if req.Version == "" {
+		req.Version = manifest.AuthPayload10
+	}
+	switch src := bytes.TrimSpace(ev.IdentitySource); {
+	case len(src) == 0 || string(src) == "null":
+	case src[0] == '[':
+		if err := json.Unmarshal(src, &req.IdentitySource); err != nil {
+			return nil, fmt.Errorf("identitySource: %w", err)
+		}
+	default:
+		var one string
+		if err := json.Unmarshal(src, &one); err != nil {
+			return nil, fmt.Errorf("identitySource: %w", err)
+		}
+		if one != "" {
+			req.IdentitySource = []string{one}
+		}
+	}
+	if req.Version == manifest.AuthPayload20 {
+		req.RouteARN, req.MethodARN, req.RouteKey = ev.RouteArn, ev.RouteArn, ev.RouteKey
+		if len(req.IdentitySource) > 0 {
+			req.Token = req.IdentitySource[0]
+		}
+	}
+	pe := new(proxyevent.Request)
+	if err := proxyevent.DecodeInto(payload, pe); err != nil {
+		return nil, err
+	}
+	req.Method, req.Path = pe.Method, pe.Path
+	req.Headers = Headers{single: pe.Headers, multi: pe.MultiValueHeaders}
+	if len(pe.Query) > 0 {
+		req.Query = QueryParams(pe.Query)
+	}
+	req.PathParams, req.StageVars = pe.PathParameters, pe.StageVariables
+	c := &pe.Context
+	req.Context = RequestContext{
+		AccountID: c.AccountID, APIID: c.APIID, Stage: c.Stage, RequestID: c.RequestID, DomainName: c.DomainName,
+		DomainPrefix: c.DomainPrefix, ResourceID: c.ResourceID, ResourcePath: c.ResourcePath, HTTPMethod: c.HTTPMethod,
+		Path: c.Path, Protocol: c.Protocol, RequestTime: c.RequestTime, RequestTimeEpoch: c.RequestTimeEpoch,
+		SourceIP: c.SourceIP, UserAgent: c.UserAgent, Authorizer: c.Authorizer, Raw: c.Raw,
+	}
+	return req, nil
 }
 
 // eventFunc runs an event handler inside its middleware chain.

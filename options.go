@@ -28,6 +28,11 @@ type options struct {
 	header        string
 	ttlSeconds    *int
 	executionRole string
+	// HTTP API authorizers
+	identitySources    []string
+	identitySourcesSet bool
+	payloadFormat      string
+	simpleResponses    bool
 
 	// event sources
 	s3Events          []string
@@ -101,6 +106,40 @@ func TTL(seconds int) Option { return opt("TTL", func(o *options) { o.ttlSeconds
 // authorizer, or a custom authorizer's invoke role.
 func ExecutionRole(arn string) Option {
 	return opt("ExecutionRole", func(o *options) { o.executionRole = arn })
+}
+
+// PayloadFormat sets the payload format version of a Lambda authorizer
+// (App.Authorizer, CustomAuthorizer) on an HTTP API (api_type "http"):
+// "1.0", the default, sends a REQUEST event with authorizationToken and
+// methodArn and expects an IAM policy; "2.0" sends the request's HTTP API
+// fields with routeArn and the identitySource values, and expects an IAM
+// policy or, with SimpleResponses, {"isAuthorized": ..., "context": ...}.
+// REST APIs ignore it.
+func PayloadFormat(version string) Option {
+	return opt("PayloadFormat", func(o *options) { o.payloadFormat = version })
+}
+
+// SimpleResponses makes a Lambda authorizer on an HTTP API answer
+// {"isAuthorized": true|false, "context": {...}} instead of an IAM policy.
+// Simple responses need payload format 2.0, which SimpleResponses selects
+// when PayloadFormat is not given. A built-in authorizer's answer is
+// isAuthorized true when its AuthResponse allows the requested route (for
+// example AllowRoutes("*")). REST APIs ignore it.
+func SimpleResponses() Option {
+	return opt("SimpleResponses", func(o *options) { o.simpleResponses = true })
+}
+
+// IdentitySources sets where an HTTP API authorizer finds the caller's
+// identity: selection expressions $request.header.NAME,
+// $request.querystring.NAME, $context.NAME or $stageVariables.NAME. API
+// Gateway answers 401 without invoking a Lambda authorizer when one of
+// them is missing, and caches its answers by their values. The default is
+// "$request.header." + the Header (Authorization). A JWT authorizer takes
+// exactly one, a header or a query string parameter. REST APIs ignore it.
+func IdentitySources(exprs ...string) Option {
+	return opt("IdentitySources", func(o *options) {
+		o.identitySources, o.identitySourcesSet = slices.Clone(exprs), true
+	})
 }
 
 // S3Events sets the S3 event types (default s3:ObjectCreated:*).

@@ -76,6 +76,24 @@ func (q QueryParams) GetList(key string) []string { return q[key] }
 // Has reports whether key is present.
 func (q QueryParams) Has(key string) bool { _, ok := q[key]; return ok }
 
+// MarshalJSON writes the parameters as Chalice's json.dumps writes a
+// MultiDict: an object of the last value of each key, so a view can return
+// r.Query as is. Keys with no value are left out (a MultiDict has no item
+// for them), and nil is null (Chalice's query_params is None without a
+// query string).
+func (q QueryParams) MarshalJSON() ([]byte, error) {
+	if q == nil {
+		return []byte("null"), nil
+	}
+	last := make(map[string]string, len(q))
+	for k, v := range q {
+		if len(v) > 0 {
+			last[k] = v[len(v)-1]
+		}
+	}
+	return json.Marshal(last)
+}
+
 // Headers is a read-only, case-insensitive view of request headers.
 type Headers struct {
 	single map[string]string

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -46,6 +47,7 @@ type settings struct {
 	env        map[string]string
 	warn       func(string)
 	api        string
+	logger     *slog.Logger
 }
 
 // API selects the API Gateway flavour to emulate: "rest" (default, REST
@@ -70,6 +72,12 @@ func Env(env map[string]string) Option {
 
 // Warnings receives the gateway's warnings (authorizers allowed locally).
 func Warnings(f func(string)) Option { return func(s *settings) { s.warn = f } }
+
+// Logger receives a record for every 5xx the emulated API Gateway answers
+// itself (a function error, a timeout, a response it refuses: not JSON, a
+// bad status, an invalid header, bad base64, too large), with the reason,
+// method, path and request id. Without it nothing is logged.
+func Logger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
 
 // envMu serialises environment changes across clients: the process
 // environment is global.
@@ -119,7 +127,7 @@ func NewClient(app *chalice.App, opts ...Option) (*Client, error) {
 	if c.warn == nil {
 		c.warn = func(msg string) { fmt.Fprintln(os.Stderr, "chalicetest: warning:", msg) }
 	}
-	gw, err := gateway.New(m, gateway.InvokerFunc(c.invokeRaw), gateway.Options{Stage: apiStage, Warn: c.warn, API: s.api})
+	gw, err := gateway.New(m, gateway.InvokerFunc(c.invokeRaw), gateway.Options{Stage: apiStage, Warn: c.warn, API: s.api, Logger: s.logger})
 	if err != nil {
 		return nil, err
 	}

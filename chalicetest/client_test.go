@@ -209,10 +209,15 @@ func TestStageEnvironment(t *testing.T) {
 	}
 }
 
+// TestUnknownStage: a stage not in config.json inherits the top-level
+// settings, as in Chalice.
 func TestUnknownStage(t *testing.T) {
-	_, err := chalicetest.NewClient(testApp(), chalicetest.ProjectDir("testdata/project"), chalicetest.Stage("qa"))
-	if err == nil || !strings.Contains(err.Error(), `stage "qa" is not defined (stages: dev, prod)`) {
-		t.Fatalf("err = %v", err)
+	var got map[string]string
+	if err := newClient(t, chalicetest.Stage("qa")).Get("/env").JSON(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"LEVEL": "top", "SHARED": "top", "HANDLER_ONLY": "", "FN_TOP": ""}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("env = %v, want %v", got, want)
 	}
 }
 

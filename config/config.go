@@ -17,7 +17,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // DefaultStage is the stage used when none is given.
@@ -161,27 +160,42 @@ func (c *Config) File(name string) string {
 // StageNames lists the stages defined in config.json, sorted.
 func (c *Config) StageNames() []string { return sortedKeys(c.Stages) }
 
-// CheckStage returns an error naming the valid stages when stage is unknown.
-// A stage missing from config.json is allowed only when it is the default
-// stage (Chalice creates dev implicitly).
+// HasStage reports whether config.json has an entry for stage under
+// "stages".
+func (c *Config) HasStage(stage string) bool {
+	_, ok := c.Stages[stage]
+	return ok
+}
+
+// CheckStage returns an error when stage cannot be a stage name: it must
+// be non-empty and use only letters, digits, - and _ (it is part of every
+// Lambda function name). A stage need not have an entry under "stages":
+// as in Chalice, a stage config.json does not list uses the top-level
+// settings (and the defaults), like a stage whose entry is empty.
 func (c *Config) CheckStage(stage string) error {
-	if _, ok := c.Stages[stage]; ok || stage == DefaultStage {
-		return nil
+	switch {
+	case stage == "":
+		return c.scoped(stage, nil, "stages", "a stage name is required (the default stage is %q)", DefaultStage)
+	case !resourceNameChars.MatchString(stage):
+		return c.scoped(stage, nil, "stages", "the stage name must contain only letters, digits, - and _ (it is part of every Lambda function name)")
+	}
+	return nil
+}
+
+// UndefinedStageNote returns a note for a stage config.json has no entry
+// for (other than the default stage, which rarely has one): it uses the
+// top-level settings, and may be a misspelt stage. It returns "" for a
+// stage with an entry.
+func (c *Config) UndefinedStageNote(stage string) string {
+	if c.HasStage(stage) || stage == DefaultStage || c.CheckStage(stage) != nil {
+		return ""
 	}
 	names := c.StageNames()
-	list := strings.Join(names, ", ")
-	if len(names) == 0 {
-		list = "none defined"
-	}
-	if _, ok := c.Stages[DefaultStage]; !ok {
-		list += `; "dev" needs no entry`
-	}
-	e := &Error{File: c.Path, Stage: stage, Key: "stages",
-		text: fmt.Sprintf("%s: stage %q is not defined (stages: %s)", c.Path, stage, list)}
+	note := fmt.Sprintf("Stage %q has no entry under \"stages\" in %s: it uses the top-level settings.", stage, c.Path)
 	if s := suggest(stage, names); s != "" {
-		e.text += fmt.Sprintf("; did you mean %q?", s)
+		note += fmt.Sprintf(" (Did you mean %q?)", s)
 	}
-	return e
+	return note
 }
 
 // level is one level of config.json taking part in a lookup.

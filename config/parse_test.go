@@ -260,27 +260,47 @@ func TestKeysAt(t *testing.T) {
 
 func TestCheckStage(t *testing.T) {
 	c := mustParse(t, `{"stages": {"dev": {}, "prod": {}}}`)
-	if err := c.CheckStage("prod"); err != nil {
-		t.Error(err)
+	// Any usable name is a stage: listed or not, as in Chalice.
+	for _, stage := range []string{"prod", "dev", "qa", "feature-1_x"} {
+		if err := c.CheckStage(stage); err != nil {
+			t.Errorf("CheckStage(%q) = %v", stage, err)
+		}
 	}
-	err := c.CheckStage("qa")
-	if err == nil || err.Error() != testPath+`: stage "qa" is not defined (stages: dev, prod)` {
-		t.Errorf("err = %v", err)
+	for stage, want := range map[string]string{
+		"":         testPath + `: stage "": a stage name is required (the default stage is "dev")`,
+		"my stage": testPath + `: stage "my stage": the stage name must contain only letters, digits, - and _`,
+		"a/b":      `stage "a/b": the stage name must contain only letters`,
+	} {
+		err := c.CheckStage(stage)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckStage(%q) = %v, want %q", stage, err, want)
+		}
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Key != "stages" || ce.Stage != stage {
+			t.Errorf("CheckStage(%q) error %#v", stage, err)
+		}
 	}
-	if err := c.CheckStage("prd"); err == nil || !strings.Contains(err.Error(), `did you mean "prod"?`) {
-		t.Errorf("err = %v", err)
+	if !c.HasStage("prod") || c.HasStage("qa") {
+		t.Error("HasStage")
 	}
-	// dev is always allowed, even when not defined.
-	c = mustParse(t, `{"stages": {"prod": {}}}`)
-	if err := c.CheckStage("dev"); err != nil {
-		t.Error(err)
+}
+
+func TestUndefinedStageNote(t *testing.T) {
+	c := mustParse(t, `{"stages": {"dev": {}, "prod": {}}}`)
+	for stage, want := range map[string]string{
+		"prod": "",
+		"dev":  "",
+		"qa":   `Stage "qa" has no entry under "stages" in ` + testPath + `: it uses the top-level settings.`,
+		"prdo": `Stage "prdo" has no entry under "stages" in ` + testPath + `: it uses the top-level settings. (Did you mean "prod"?)`,
+		"":     "",
+	} {
+		if got := c.UndefinedStageNote(stage); got != want {
+			t.Errorf("UndefinedStageNote(%q) = %q, want %q", stage, got, want)
+		}
 	}
-	if err := c.CheckStage("qa"); err == nil || !strings.Contains(err.Error(), `(stages: prod; "dev" needs no entry)`) {
-		t.Errorf("err = %v", err)
-	}
-	c = mustParse(t, `{}`)
-	if err := c.CheckStage("qa"); err == nil || !strings.Contains(err.Error(), `(stages: none defined; "dev" needs no entry)`) {
-		t.Errorf("err = %v", err)
+	// dev needs no entry and gets no note.
+	if got := mustParse(t, `{}`).UndefinedStageNote("dev"); got != "" {
+		t.Errorf("dev: %q", got)
 	}
 }
 

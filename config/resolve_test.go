@@ -3,7 +3,6 @@ package config
 import (
 	"encoding/json"
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -43,16 +42,47 @@ func TestStageDefaults(t *testing.T) {
 	}
 }
 
-func TestUnknownStage(t *testing.T) {
-	c := mustParse(t, `{"stages": {"prod": {}}}`)
-	if _, err := c.StageConfig("qa", Overrides{}); err == nil || !strings.Contains(err.Error(), `stage "qa" is not defined`) {
-		t.Errorf("StageConfig err = %v", err)
+// TestUndefinedStage: a stage config.json does not list uses the
+// top-level settings and the defaults, as Chalice's _chain_lookup does
+// with an empty stage dict.
+func TestUndefinedStage(t *testing.T) {
+	c := mustParse(t, `{"app_name": "demo", "lambda_timeout": 30, "autogen_policy": true, "automatic_layer": true,
+	  "environment_variables": {"A": "top"}, "tags": {"team": "web"}, "api_gateway_endpoint_type": "REGIONAL",
+	  "lambda_functions": {"worker": {"lambda_memory_size": 512}},
+	  "stages": {"prod": {"api_gateway_stage": "v1", "lambda_timeout": 5, "environment_variables": {"A": "prod"}}}}`)
+	sc, err := c.StageConfig("qa", Overrides{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := c.Function("qa", "f", Overrides{}); err == nil || !strings.Contains(err.Error(), `stage "qa" is not defined`) {
-		t.Errorf("Function err = %v", err)
+	want := &StageConfig{Name: "qa", AppName: "demo", APIGatewayStage: "api", APIType: "rest", EndpointType: "REGIONAL",
+		AutomaticLayer: true, Tags: map[string]string{"team": "web"}}
+	if !reflect.DeepEqual(sc, want) {
+		t.Errorf("StageConfig(qa)\n got %+v\nwant %+v", sc, want)
+	}
+	fc, err := c.Function("qa", "worker", Overrides{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fc.Timeout != 30 || fc.MemorySize != 512 || !fc.AutogenPolicy || fc.EnvironmentVariables["A"] != "top" ||
+		fc.Tags["aws-chalice"] != ChaliceTag("qa", "demo") || fc.Tags["team"] != "web" {
+		t.Errorf("Function(qa, worker) = %+v", fc)
+	}
+	if got := c.APIGatewayStage("qa"); got != "api" {
+		t.Errorf("APIGatewayStage(qa) = %q", got)
+	}
+	// The command line still wins.
+	sc, err = c.StageConfig("qa", Overrides{APIGatewayStage: "beta"})
+	if err != nil || sc.APIGatewayStage != "beta" {
+		t.Errorf("--api-gateway-stage: %v %v", sc, err)
+	}
+	if err := c.Validate("qa", []string{"api_handler", "worker"}, Overrides{}); err != nil {
+		t.Errorf("Validate(qa) = %v", err)
 	}
 	if _, err := c.Function("dev", "f", Overrides{}); err != nil {
 		t.Errorf("implicit dev: %v", err)
+	}
+	if _, err := c.StageConfig("no stage", Overrides{}); err == nil {
+		t.Error("StageConfig accepted an unusable stage name")
 	}
 }
 

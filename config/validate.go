@@ -102,9 +102,6 @@ func (v *validator) appName() {
 	case !resourceNameChars.MatchString(v.c.AppName):
 		v.add("app_name", "app_name", "must contain only letters, digits, - and _ (it is part of every Lambda function name), got %q", v.c.AppName)
 	}
-	if v.stage != "" && !resourceNameChars.MatchString(v.stage) {
-		v.errs = append(v.errs, v.c.scoped(v.stage, nil, "stages", "the stage name must contain only letters, digits, - and _ (it is part of every Lambda function name)"))
-	}
 }
 
 func oneOf[T comparable](v T, allowed []T) bool { return slices.Contains(allowed, v) }

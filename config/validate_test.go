@@ -59,8 +59,11 @@ func TestValidateRules(t *testing.T) {
 		o         Overrides
 		want      [][]string // substrings of each expected problem
 	}{
-		{name: "unknown stage", cfg: `{"app_name": "a", "stages": {"dev": {}, "prod": {}}}`, stage: "qa",
-			want: [][]string{{f + `stage "qa" is not defined (stages: dev, prod)`}}},
+		{name: "stage not listed", cfg: `{"app_name": "a", "stages": {"dev": {}, "prod": {}}}`, stage: "qa"},
+		{name: "stage not listed, top-level values checked", cfg: `{"app_name": "a", "lambda_timeout": 0, "stages": {"prod": {"lambda_timeout": 2000}}}`, stage: "qa",
+			want: [][]string{{f + `lambda_timeout must be between 1 and 900`}}},
+		{name: "stage not listed, autogen_policy false", cfg: `{"app_name": "a", "autogen_policy": false}`, stage: "qa",
+			want: [][]string{{`stage "qa"`, "policy-qa.json"}}},
 		{name: "implicit dev", cfg: `{"app_name": "a", "stages": {"prod": {}}}`, stage: "dev"},
 		{name: "missing app_name", cfg: `{}`,
 			want: [][]string{{f + "app_name is missing"}}},

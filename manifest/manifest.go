@@ -56,6 +56,13 @@ const (
 	AuthCognito = "cognito_user_pools"
 	AuthIAM     = "iam"
 	AuthCustom  = "custom"
+	AuthJWT     = "jwt" // HTTP API JWT authorizer (issuer and audience)
+)
+
+// HTTP API Lambda authorizer payload format versions.
+const (
+	AuthPayload10 = "1.0"
+	AuthPayload20 = "2.0"
 )
 
 // Manifest is the whole app.
@@ -113,6 +120,26 @@ type Authorizer struct {
 	AuthorizerURI string   `json:"authorizerUri,omitempty"` // custom
 	InvokeRoleARN string   `json:"invokeRoleArn,omitempty"` // custom
 	Scopes        []string `json:"scopes,omitempty"`
+
+	// HTTP API settings (ignored by REST APIs).
+
+	// IdentitySources are the selection expressions whose values the
+	// authorizer needs ($request.header.NAME, $request.querystring.NAME,
+	// $context.NAME, $stageVariables.NAME); a request missing one is
+	// answered 401 without running the authorizer, and cached results are
+	// keyed by their values. Empty means "$request.header." + Header.
+	IdentitySources []string `json:"identitySources,omitempty"`
+	// PayloadFormatVersion of a Lambda authorizer (builtin, custom):
+	// AuthPayload10 (the default) or AuthPayload20.
+	PayloadFormatVersion string `json:"payloadFormatVersion,omitempty"`
+	// SimpleResponses lets a payload 2.0 Lambda authorizer answer
+	// {"isAuthorized": bool, "context": {...}} instead of an IAM policy.
+	SimpleResponses bool `json:"enableSimpleResponses,omitempty"`
+	// Issuer and Audience configure a JWT authorizer: the token's iss
+	// claim must equal Issuer and its aud (or, without aud, client_id)
+	// must be one of Audience.
+	Issuer   string   `json:"issuer,omitempty"`
+	Audience []string `json:"audience,omitempty"`
 }
 
 // Function is one Lambda function of the app. Every function is served by
@@ -222,4 +249,50 @@ func (c *CORS) Headers() map[string]string {
 		h["Access-Control-Allow-Credentials"] = "true"
 	}
 	return h
+}
+
+// HTTPIdentitySources returns the authorizer's identity sources for an HTTP
+// API: IdentitySources, or "$request.header." + Header ("Authorization"
+// when Header is empty).
+func (a *Authorizer) HTTPIdentitySources() []string {
+	if len(a.IdentitySources) > 0 {
+		return a.IdentitySources
+	}
+	h := a.Header
+	if h == "" {
+		h = "Authorization"
+	}
+	return []string{"$request.header." + h}
+}
+
+// Identity source prefixes of HTTP API authorizers.
+const (
+	IdentityHeader        = "$request.header."
+	IdentityQueryString   = "$request.querystring."
+	IdentityContext       = "$context."
+	IdentityStageVariable = "$stageVariables."
+)
+
+// CheckIdentitySource reports whether expr is an HTTP API identity source
+// selection expression: $request.header.NAME, $request.querystring.NAME,
+// $context.NAME or $stageVariables.NAME, where NAME is not empty and has
+// no white space, comma or '$' (API Gateway's OpenAPI form lists identity
+// sources separated by commas).
+func CheckIdentitySource(expr string) error {
+	for _, prefix := range []string{IdentityHeader, IdentityQueryString, IdentityContext, IdentityStageVariable} {
+		name, ok := strings.CutPrefix(expr, prefix)
+		if !ok {
+			continue
+		}
+		if name == "" {
+			return fmt.Errorf("identity source %q names nothing after %q", expr, prefix)
+		}
+		if i := strings.IndexFunc(name, func(r rune) bool {
+			return r == ',' || r == '$' || r <= ' ' || r == 0x7f
+		}); i >= 0 {
+			return fmt.Errorf("identity source %q: the name %q may not contain %q", expr, name, name[i:i+1])
+		}
+		return nil
+	}
+	return fmt.Errorf("identity source %q: want $request.header.NAME, $request.querystring.NAME, $context.NAME or $stageVariables.NAME", expr)
 }

@@ -40,6 +40,46 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	}
 }
 
+func TestAuthorizerHTTPFields(t *testing.T) {
+	in := `{"schemaVersion":"gochalice.manifest/v1","app":"a","authorizers":[` +
+		`{"name":"jwt","type":"jwt","header":"Authorization","issuer":"https://issuer.example","audience":["app1","app2"]},` +
+		`{"name":"lam","type":"builtin","function":"lam","identitySources":["$request.header.X-Key","$request.querystring.k"],"payloadFormatVersion":"2.0","enableSimpleResponses":true}]}`
+	m, err := Read(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwt, lam := m.Authorizers[0], m.Authorizers[1]
+	if jwt.Type != AuthJWT || jwt.Issuer != "https://issuer.example" || strings.Join(jwt.Audience, ",") != "app1,app2" {
+		t.Errorf("jwt = %+v", jwt)
+	}
+	if lam.PayloadFormatVersion != AuthPayload20 || !lam.SimpleResponses || strings.Join(lam.HTTPIdentitySources(), " ") != "$request.header.X-Key $request.querystring.k" {
+		t.Errorf("lambda = %+v", lam)
+	}
+	tests := []struct {
+		a    Authorizer
+		want string
+	}{
+		{Authorizer{}, "$request.header.Authorization"},
+		{Authorizer{Header: "X-Token"}, "$request.header.X-Token"},
+		{Authorizer{Header: "X-Token", IdentitySources: []string{"$context.routeKey"}}, "$context.routeKey"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(tt.a.HTTPIdentitySources(), " "); got != tt.want {
+			t.Errorf("HTTPIdentitySources(%+v) = %q, want %q", tt.a, got, tt.want)
+		}
+	}
+	// The new fields are omitted when empty, so older documents are unchanged.
+	var buf bytes.Buffer
+	if err := (&Manifest{SchemaVersion: SchemaVersion, Authorizers: []Authorizer{{Name: "b", Type: AuthBuiltin}}}).Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, field := range []string{"identitySources", "payloadFormatVersion", "enableSimpleResponses", "issuer", "audience"} {
+		if strings.Contains(buf.String(), field) {
+			t.Errorf("empty %s written: %s", field, buf.String())
+		}
+	}
+}
+
 // FuzzRead: whatever an app binary prints, Read returns a manifest or an
 // error, never a panic.
 func FuzzRead(f *testing.F) {

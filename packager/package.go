@@ -13,7 +13,6 @@ import (
 	"github.com/gochalice/chalice/internal/deployzip"
 	"github.com/gochalice/chalice/internal/sam"
 	"github.com/gochalice/chalice/internal/terraform"
-	"gopkg.in/yaml.v3"
 )
 
 // Package writes the template and deployment.zip into o.OutDir (or, with
@@ -32,6 +31,12 @@ func Package(ctx context.Context, o *Options) (*Result, error) {
 	b, err := Build(ctx, o)
 	if err != nil {
 		return nil, err
+	}
+	warnings := b.Warnings
+	if b.App.StageCfg != nil && b.App.StageCfg.AutomaticLayer {
+		w := newWarner(o, o.Progress)
+		w.warn(AutomaticLayerWarning)
+		warnings = append(warnings, w.lines...)
 	}
 	zipBytes, err := os.ReadFile(b.Package.Path)
 	if err != nil {
@@ -69,7 +74,7 @@ func Package(ctx context.Context, o *Options) (*Result, error) {
 		}
 	}
 	files := []deployzip.Entry{{Name: "deployment.zip", Data: zipBytes}, {Name: name, Data: tpl}}
-	res := &Result{Manifest: b.Manifest, App: b.App, Package: b.Package}
+	res := &Result{Manifest: b.Manifest, App: b.App, Package: b.Package, Warnings: warnings}
 	if o.SingleFile {
 		var buf bytes.Buffer
 		if err := deployzip.Write(&buf, files); err != nil {
@@ -117,93 +122,16 @@ func ParseTemplate(path string, raw []byte) (map[string]any, error) {
 		}
 		return doc, nil
 	}
-	var node yaml.Node
-	if err := yaml.Unmarshal(raw, &node); err != nil {
+	v, err := sam.ParseYAML(raw)
+	if err != nil {
 		return nil, fmt.Errorf("--merge-template %s is not valid YAML: %w", path, err)
 	}
-	if len(node.Content) == 0 {
+	if v == nil {
 		return map[string]any{}, nil
-	}
-	v, err := (&yamlDecoder{active: map[*yaml.Node]bool{}}).value(node.Content[0])
-	if err != nil {
-		return nil, fmt.Errorf("--merge-template %s: %w", path, err)
 	}
 	doc, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("--merge-template %s must be a mapping at the top", path)
 	}
 	return doc, nil
-}
-
-// yamlDecoder converts YAML nodes, refusing self-referencing aliases and
-// alias expansions that would blow up ("billion laughs").
-type yamlDecoder struct {
-	active map[*yaml.Node]bool
-	nodes  int
-}
-
-// maxYAMLNodes bounds the nodes visited, aliases expanded.
-const maxYAMLNodes = 1_000_000
-
-func (d *yamlDecoder) value(n *yaml.Node) (any, error) {
-	if d.nodes++; d.nodes > maxYAMLNodes {
-		return nil, fmt.Errorf("line %d: the document expands to more than %d nodes (aliases?)", n.Line, maxYAMLNodes)
-	}
-	if d.active[n] {
-		return nil, fmt.Errorf("line %d: an alias refers to a value that contains it", n.Line)
-	}
-	d.active[n] = true
-	defer delete(d.active, n)
-	var v any
-	switch n.Kind {
-	case yaml.MappingNode:
-		m := map[string]any{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			val, err := d.value(n.Content[i+1])
-			if err != nil {
-				return nil, err
-			}
-			m[n.Content[i].Value] = val
-		}
-		v = m
-	case yaml.SequenceNode:
-		s := []any{}
-		for _, c := range n.Content {
-			val, err := d.value(c)
-			if err != nil {
-				return nil, err
-			}
-			s = append(s, val)
-		}
-		v = s
-	case yaml.AliasNode:
-		return d.value(n.Alias)
-	case yaml.ScalarNode:
-		if strings.HasPrefix(n.Tag, "!!") || n.Tag == "" {
-			if err := n.Decode(&v); err != nil {
-				return nil, err
-			}
-			return v, nil
-		}
-		v = n.Value
-	default:
-		return nil, fmt.Errorf("line %d: unsupported YAML node", n.Line)
-	}
-	if !strings.HasPrefix(n.Tag, "!") || strings.HasPrefix(n.Tag, "!!") {
-		return v, nil
-	}
-	fn := strings.TrimPrefix(n.Tag, "!")
-	if fn == "GetAtt" {
-		if s, ok := v.(string); ok {
-			parts := strings.SplitN(s, ".", 2)
-			v = []any{parts[0], ""}
-			if len(parts) == 2 {
-				v = []any{parts[0], parts[1]}
-			}
-		}
-	}
-	if fn == "Ref" || fn == "Condition" {
-		return map[string]any{fn: v}, nil
-	}
-	return map[string]any{"Fn::" + fn: v}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/gochalice/chalice/config"
@@ -44,7 +45,17 @@ type Options struct {
 	Config *config.Config
 	// Progress receives one line per step ("Creating deployment package.").
 	Progress io.Writer
+	// Warnings receives one line per warning (an app_name that differs
+	// from the code's, a stage config.json does not list, automatic_layer);
+	// nil means Progress. They are also returned in Result and Built.
+	Warnings io.Writer
 }
+
+// AutomaticLayerWarning is the warning for automatic_layer: Chalice puts
+// an app's Python dependencies in a managed Lambda layer, but a Go app's
+// dependencies are compiled into its one bootstrap binary, so there is
+// nothing to put in a layer and the key has no effect.
+const AutomaticLayerWarning = "automatic_layer has no effect for Go apps: the bootstrap binary already contains its dependencies"
 
 // Result describes what was written.
 type Result struct {
@@ -53,6 +64,7 @@ type Result struct {
 	Manifest     *manifest.Manifest
 	App          *appgraph.Application
 	Package      *deployzip.Package
+	Warnings     []string // every line written to Options.Warnings
 }
 
 // Error is a packaging failure, naming the app and stage.
@@ -73,6 +85,7 @@ type Built struct {
 	App      *appgraph.Application
 	Package  *deployzip.Package
 	Policies map[string]any // role resource name -> policy document
+	Warnings []string       // every line written to Options.Warnings
 }
 
 // Build compiles the app, reads its manifest and builds the resource
@@ -82,7 +95,8 @@ func Build(ctx context.Context, o *Options) (*Built, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, app, err := model(ctx, o, cfg, progress)
+	w := newWarner(o, progress)
+	m, app, err := model(ctx, o, cfg, progress, w)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +130,7 @@ func Build(ctx context.Context, o *Options) (*Built, error) {
 	if err != nil {
 		return nil, &Error{App: m.App, Stage: o.Stage, Err: err}
 	}
-	return &Built{Manifest: m, App: app, Package: pkg, Policies: policies}, nil
+	return &Built{Manifest: m, App: app, Package: pkg, Policies: policies, Warnings: w.lines}, nil
 }
 
 // Model builds the app for this machine, reads its manifest and returns
@@ -126,8 +140,30 @@ func Model(ctx context.Context, o *Options) (*appgraph.Application, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, app, err := model(ctx, o, cfg, progress)
+	_, app, err := model(ctx, o, cfg, progress, newWarner(o, progress))
 	return app, err
+}
+
+// warner writes warnings to Options.Warnings (or Progress) and keeps them.
+type warner struct {
+	w     io.Writer
+	lines []string
+}
+
+func newWarner(o *Options, progress io.Writer) *warner {
+	w := o.Warnings
+	if w == nil {
+		w = progress
+	}
+	if w == nil {
+		w = io.Discard
+	}
+	return &warner{w: w}
+}
+
+func (w *warner) warn(line string) {
+	w.lines = append(w.lines, line)
+	fmt.Fprintln(w.w, line)
 }
 
 // prepare defaults the stage and loads (or takes) the config.
@@ -152,7 +188,10 @@ func prepare(o *Options) (*config.Config, io.Writer, error) {
 	return cfg, progress, nil
 }
 
-func model(ctx context.Context, o *Options, cfg *config.Config, progress io.Writer) (*manifest.Manifest, *appgraph.Application, error) {
+func model(ctx context.Context, o *Options, cfg *config.Config, progress io.Writer, w *warner) (*manifest.Manifest, *appgraph.Application, error) {
+	if note := cfg.UndefinedStageNote(o.Stage); note != "" {
+		w.warn(note)
+	}
 	fmt.Fprintln(progress, "Reading the app's manifest.")
 	hostBin, err := appbuild.Build(ctx, appbuild.Options{ProjectDir: o.ProjectDir, Output: filepath.Join(o.ProjectDir, ".chalice", "build", "host", "bootstrap")})
 	if err != nil {
@@ -165,6 +204,9 @@ func model(ctx context.Context, o *Options, cfg *config.Config, progress io.Writ
 	app, err := appgraph.Build(appgraph.Input{Manifest: m, Config: cfg, Stage: o.Stage, Overrides: o.Overrides, ProjectDir: o.ProjectDir})
 	if err != nil {
 		return nil, nil, &Error{App: m.App, Stage: o.Stage, Err: err}
+	}
+	for _, line := range app.Warnings {
+		w.warn(line)
 	}
 	return m, app, nil
 }
@@ -184,8 +226,7 @@ func Policies(ctx context.Context, projectDir string, app *appgraph.Application)
 				}
 				analysed = true
 			}
-			t := r.Traits
-			out[r.ResourceName] = policygen.Generate(actions, policygen.Traits{VPC: t.VPC, XRay: t.XRay, SQS: t.SQS, Kinesis: t.Kinesis, DynamoDB: t.DynamoDB, Websocket: t.Websocket})
+			out[r.ResourceName] = policygen.Generate(actions, traits(r.Traits))
 			continue
 		}
 		raw, err := os.ReadFile(r.PolicyFile)
@@ -202,6 +243,45 @@ func Policies(ctx context.Context, projectDir string, app *appgraph.Application)
 		out[r.ResourceName] = doc
 	}
 	return out, nil
+}
+
+func traits(t appgraph.Traits) policygen.Traits {
+	return policygen.Traits{VPC: t.VPC, XRay: t.XRay, SQS: t.SQS, Kinesis: t.Kinesis, DynamoDB: t.DynamoDB,
+		Websocket: t.Websocket, EventSources: slices.Clone(t.EventSources)}
+}
+
+// AutogenPolicy is the policy `gochalice gen-policy` prints: exactly the
+// one package and deploy attach to the app's autogenerated role for
+// o.Stage (the analysed SDK calls and the statements the app's features
+// need). It builds the app for this machine to read its manifest, as
+// Model does; the code analysed is the package in dir (o.ProjectDir when
+// empty). When no function of the stage has an autogenerated policy
+// (autogen_policy false or manage_iam_role false everywhere), it returns
+// the policy of the analysed calls alone and says so on Options.Warnings.
+func AutogenPolicy(ctx context.Context, o *Options, dir string) (*policygen.Policy, error) {
+	cfg, progress, err := prepare(o)
+	if err != nil {
+		return nil, err
+	}
+	w := newWarner(o, progress)
+	_, app, err := model(ctx, o, cfg, progress, w)
+	if err != nil {
+		return nil, err
+	}
+	if dir == "" {
+		dir = o.ProjectDir
+	}
+	actions, err := policygen.Analyze(ctx, dir)
+	if err != nil {
+		return nil, &Error{App: app.AppName, Stage: o.Stage, Err: fmt.Errorf("generating the IAM policy: %w", err)}
+	}
+	for _, r := range app.Roles {
+		if r.Autogen {
+			return policygen.Generate(actions, traits(r.Traits)), nil
+		}
+	}
+	w.warn(fmt.Sprintf("no function of stage %q has an autogenerated policy (autogen_policy or manage_iam_role is false): this is the policy autogen_policy would generate from the code", o.Stage))
+	return policygen.Generate(actions, policygen.Traits{}), nil
 }
 
 func checkOptions(o *Options) error {

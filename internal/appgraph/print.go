@@ -11,7 +11,7 @@ import (
 // settings (what `gochalice dev appgraph` shows).
 func (a *Application) Print(w io.Writer) {
 	fmt.Fprintf(w, "Application (app %s, stage %s)\n", a.AppName, a.Stage)
-	res := a.Resources()
+	res := a.Nodes()
 	for i, r := range res {
 		branch, indent := "├── ", "│   "
 		if i == len(res)-1 {
@@ -86,6 +86,21 @@ func details(r Resource) []string {
 		return out
 	case *WebsocketAPI:
 		return []string{"name: " + r.APIName, "routes: " + strings.Join(r.RouteKeys, ", ")}
+	case *DomainName:
+		c := r.Config
+		out := []string{
+			"domain_name: " + c.DomainName,
+			fmt.Sprintf("%s API, endpoint %s, certificate %s, %s", strings.ToLower(r.Protocol), r.EndpointType, c.CertificateARN, c.TLSVersion),
+			fmt.Sprintf("api_mapping: %s -> %s stage %s", r.MappingKey, r.API.Name(), r.APIGatewayStage),
+		}
+		if len(c.Tags) > 0 {
+			keys := make([]string, 0, len(c.Tags))
+			for k := range c.Tags {
+				keys = append(keys, k)
+			}
+			out = append(out, "tags: "+strings.Join(sortStrings(keys), ", "))
+		}
+		return out
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // errorCode returns the AWS error code of err ("" when it is not an API error).
@@ -26,10 +27,22 @@ func errorCode(err error) string {
 // isNotFound reports the "it does not exist" errors of the services used.
 func isNotFound(err error) bool {
 	switch errorCode(err) {
-	case "ResourceNotFoundException", "NoSuchEntity", "NotFoundException", "NoSuchEntityException":
+	// SNS answers NotFound for a subscription or topic that is gone.
+	case "ResourceNotFoundException", "NoSuchEntity", "NotFoundException", "NoSuchEntityException", "NotFound":
 		return true
 	}
 	return false
+}
+
+// transient reports errors worth trying again later: no answer (network,
+// timeout), a server error, or throttling.
+func transient(err error) bool {
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil && re.Response.Response != nil && re.HTTPStatusCode() >= 100 {
+		code := re.HTTPStatusCode()
+		return code >= 500 || code == 429 || strings.Contains(errorCode(err), "Throttl") || errorCode(err) == "TooManyRequestsException"
+	}
+	return !errors.Is(explain(err), ErrNoCredentials)
 }
 
 // isRolePropagation reports Lambda's errors while a new IAM role is not

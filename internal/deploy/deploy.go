@@ -43,6 +43,8 @@ type Options struct {
 	Overrides         config.Overrides
 	// Out receives the progress lines and the report.
 	Out io.Writer
+	// ErrOut receives warnings (default: Out).
+	ErrOut io.Writer
 	// Backend stores the deployed state; nil is StateURL's S3 object when
 	// set, else the local file .chalice/deployed/<stage>.json.
 	Backend state.Backend
@@ -63,6 +65,12 @@ type Options struct {
 	DeploymentBucket string
 	// MaxDirectUpload overrides the MaxDirectUpload limit (tests).
 	MaxDirectUpload int64
+	// ByTag makes Delete find the stage's resources by their gochalice
+	// tags (for a stage whose state was lost) besides the recorded ones.
+	ByTag bool
+	// LockTTL is the validity of an S3 stage lock between renewals
+	// (default state.DefaultLockTTL).
+	LockTTL time.Duration
 }
 
 // Retry tunes the IAM propagation retry and the Lambda waiters.
@@ -95,6 +103,13 @@ type Result struct {
 	Plan  *Plan
 }
 
+func (o *Options) errOut() io.Writer {
+	if o.ErrOut != nil {
+		return o.ErrOut
+	}
+	return o.Out
+}
+
 func (o *Options) normalize() {
 	if o.Stage == "" {
 		o.Stage = config.DefaultStage
@@ -117,31 +132,59 @@ func (o *Options) s3Backend(clients *awsapi.Clients) error {
 	if err != nil {
 		return err
 	}
-	o.Backend = &state.S3{Client: clients.S3, Bucket: bucket, Key: key}
+	o.Backend = &state.S3{Client: clients.S3, Bucket: bucket, Key: key, LockTTL: o.LockTTL,
+		Warn: func(msg string) { fmt.Fprintln(o.errOut(), "Warning: "+msg) }}
 	return nil
 }
 
 // session is what every verb that talks to AWS prepares first: clients
-// (no AWS call) and the recorded state.
-func session(ctx context.Context, o *Options) (*awsapi.Clients, *state.Deployed, error) {
+// (no AWS call), the stage's lock when operation is not "" (deploy and
+// delete hold it from before reading the state to after the last write),
+// and the recorded state. The caller releases the lock.
+func session(ctx context.Context, o *Options, operation string) (*awsapi.Clients, *state.Deployed, state.Lock, error) {
 	o.normalize()
 	clients, err := awsapi.Load(ctx, awsapi.Options{Profile: o.Profile, ConnectionTimeout: o.ConnectionTimeout, Recorder: o.Recorder})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := o.s3Backend(clients); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	var lock state.Lock
+	if l, ok := o.Backend.(state.Locker); ok && operation != "" {
+		if lock, err = l.Lock(ctx, operation); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	prev, err := o.Backend.Load(ctx)
 	if err != nil {
-		return nil, nil, err
+		release(lock, err)
+		return nil, nil, nil, err
 	}
-	return clients, prev, nil
+	return clients, prev, lock, nil
+}
+
+// release frees the stage's lock (errors of release are reported only
+// when the work itself succeeded).
+func release(lock state.Lock, workErr error) error {
+	if lock == nil {
+		return workErr
+	}
+	// Released even when the caller's context was cancelled (Ctrl-C).
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := lock.Release(ctx); err != nil && workErr == nil {
+		return err
+	}
+	return workErr
 }
 
 // Deploy deploys the app of o.ProjectDir to o.Stage.
-func Deploy(ctx context.Context, o *Options) (*Result, error) {
-	p, x, err := prepare(ctx, o)
+func Deploy(ctx context.Context, o *Options) (res *Result, err error) {
+	p, x, err := prepare(ctx, o, "deploy")
+	if x != nil {
+		defer func() { err = release(x.lock, err) }()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -155,25 +198,36 @@ func Deploy(ctx context.Context, o *Options) (*Result, error) {
 // PlanOnly builds the app and computes the plan (read-only AWS calls),
 // without executing it.
 func PlanOnly(ctx context.Context, o *Options) (*Plan, error) {
-	p, _, err := prepare(ctx, o)
+	p, _, err := prepare(ctx, o, "")
 	return p, err
 }
 
-func prepare(ctx context.Context, o *Options) (*Plan, *executor, error) {
-	clients, prev, err := session(ctx, o)
+// prepare loads, builds and plans. operation "deploy" takes the stage's
+// lock (held by the returned executor, also when an error is returned);
+// "" plans only.
+func prepare(ctx context.Context, o *Options, operation string) (*Plan, *executor, error) {
+	clients, prev, lock, err := session(ctx, o, operation)
 	if err != nil {
 		return nil, nil, err
 	}
+	x := &executor{o: o, c: clients, state: prev.Clone(), lock: lock, stage: o.Stage, verb: "deploying"}
+	p, err := x.prepare(ctx, prev)
+	return p, x, err
+}
+
+func (x *executor) prepare(ctx context.Context, prev *state.Deployed) (*Plan, error) {
+	o := x.o
 	built := o.Built
+	var err error
 	if built == nil {
 		if built, err = packager.Build(ctx, &packager.Options{ProjectDir: o.ProjectDir, Stage: o.Stage, Overrides: o.Overrides, Progress: dropLines(o.Out, "Reading the app's manifest.")}); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	} else {
 		fmt.Fprintln(o.Out, "Creating deployment package.")
 	}
 	if err := Supported(built.App); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if sc := built.App.StageCfg; sc != nil && sc.AutomaticLayer {
 		fmt.Fprintln(o.Out, AutomaticLayerWarning)
@@ -184,21 +238,16 @@ func prepare(ctx context.Context, o *Options) (*Plan, *executor, error) {
 	}
 	viaS3 := built.Package.Size > limit
 	if viaS3 && o.DeploymentBucket == "" {
-		return nil, nil, fmt.Errorf("the deployment package %s is %d bytes, over the %d-byte limit of a direct upload to Lambda: pass --deployment-bucket BUCKET to upload it through S3", built.Package.Path, built.Package.Size, limit)
+		return nil, fmt.Errorf("the deployment package %s is %d bytes, over the %d-byte limit of a direct upload to Lambda: pass --deployment-bucket BUCKET to upload it through S3", built.Package.Path, built.Package.Size, limit)
 	}
 	zip, err := os.ReadFile(built.Package.Path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	id, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		return nil, nil, fmt.Errorf("finding the AWS account (sts:GetCallerIdentity): %w", explain(err))
+	if err := x.identify(ctx); err != nil {
+		return nil, err
 	}
-	partition := "aws"
-	if parts := strings.SplitN(deref(id.Arn), ":", 3); len(parts) >= 2 && parts[1] != "" {
-		partition = parts[1]
-	}
-	x := &executor{o: o, c: clients, state: prev.Clone(), arns: arns{Partition: partition, Region: clients.Region, Account: deref(id.Account)}}
+	x.app = built.App.AppName
 	x.saved, _ = state.Marshal(x.state)
 	pl := &planner{x: x, app: built.App, built: built, zip: zip, prev: prev}
 	if viaS3 {
@@ -206,19 +255,31 @@ func prepare(ctx context.Context, o *Options) (*Plan, *executor, error) {
 	}
 	p, err := pl.plan(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if pl.s3Code != nil {
 		p.uploadStep(pl)
 	}
-	return p, x, nil
+	return p, nil
 }
 
-// AutomaticLayerWarning is printed when automatic_layer is set: Chalice
-// puts an app's Python dependencies in a managed Lambda layer, but a Go
-// app's dependencies are compiled into its one bootstrap binary, so there
-// is nothing to put in a layer and the key is a no-op.
-const AutomaticLayerWarning = "automatic_layer has no effect for Go apps: the bootstrap binary already contains its dependencies"
+// identify finds the account and partition (sts:GetCallerIdentity).
+func (x *executor) identify(ctx context.Context) error {
+	id, err := x.c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return fmt.Errorf("finding the AWS account (sts:GetCallerIdentity): %w", explain(err))
+	}
+	partition := "aws"
+	if parts := strings.SplitN(deref(id.Arn), ":", 3); len(parts) >= 2 && parts[1] != "" {
+		partition = parts[1]
+	}
+	x.arns = arns{Partition: partition, Region: x.c.Region, Account: deref(id.Account)}
+	return nil
+}
+
+// AutomaticLayerWarning is printed when automatic_layer is set (the text
+// package prints too).
+const AutomaticLayerWarning = packager.AutomaticLayerWarning
 
 // Supported refuses the resource kinds this deployer does not handle yet,
 // naming the first one found.
@@ -241,17 +302,34 @@ func Supported(app *appgraph.Application) error {
 }
 
 // Delete removes every recorded resource in reverse order, tolerating
-// already-deleted ones, and leaves the state with no resources.
-func Delete(ctx context.Context, o *Options) error {
-	clients, prev, err := session(ctx, o)
+// already-deleted ones, and leaves the state with no resources. With no
+// recorded resources it returns a *NothingRecordedError, unless
+// o.ByTag asks to find the stage's resources by their tags instead.
+func Delete(ctx context.Context, o *Options) (err error) {
+	clients, prev, lock, err := session(ctx, o, "delete")
 	if err != nil {
 		return err
 	}
-	x := &executor{o: o, c: clients, state: prev.Clone()}
+	defer func() { err = release(lock, err) }()
+	x := &executor{o: o, c: clients, state: prev.Clone(), lock: lock, stage: o.Stage, verb: "deleting"}
 	x.saved, _ = state.Marshal(x.state)
+	records := prev.Resources
+	if o.ByTag {
+		found, err := x.discover(ctx)
+		if err != nil {
+			return err
+		}
+		records = mergeRecords(records, found)
+		if len(records) == 0 {
+			fmt.Fprintf(o.Out, "No resources of app %s, stage %s were found by their tags; nothing to delete.\n", x.app, o.Stage)
+			return nil
+		}
+	} else if len(records) == 0 {
+		return &NothingRecordedError{Stage: o.Stage, Location: o.Backend.Location(), Missing: prev.Missing}
+	}
 	p := &Plan{}
-	for i := len(prev.Resources) - 1; i >= 0; i-- {
-		st, err := sweepStep(prev.Resources[i])
+	for i := len(records) - 1; i >= 0; i-- {
+		st, err := sweepStep(records[i])
 		if err != nil {
 			return err
 		}
@@ -262,6 +340,23 @@ func Delete(ctx context.Context, o *Options) error {
 	}
 	x.state.Resources = []state.Record{}
 	return x.save(ctx, true)
+}
+
+// NothingRecordedError is delete's error when the stage's state records
+// no resource: nothing is deleted, and the user is told how to find the
+// stage's resources by their tags.
+type NothingRecordedError struct {
+	Stage, Location string
+	Missing         bool // no state file/object at all
+}
+
+func (e *NothingRecordedError) Error() string {
+	what := "records no resources"
+	if e.Missing {
+		what = "does not exist"
+	}
+	return fmt.Sprintf("nothing was deleted: the deployed state of stage %s (%s) %s. If resources of this stage exist without a record (a lost state file), "+
+		"`gochalice delete --stage %s --by-tag` finds them by their gochalice tags and deletes them", e.Stage, e.Location, what, e.Stage)
 }
 
 // NoRestAPIError is url's error when no REST API is recorded.

@@ -140,15 +140,22 @@ func (pl *planner) eventSourceMapping(ctx context.Context, ev *appgraph.EventSou
 		if m.startPos != "" {
 			in.StartingPosition = m.startPos
 		}
-		var out *lambda.CreateEventSourceMappingOutput
-		err := x.retryRole(ctx, func() (err error) {
-			out, err = x.c.Lambda.CreateEventSourceMapping(ctx, in)
-			return err
-		})
+		in.Tags = x.ownTags(ev.ResourceName)
+		uuid, err := x.createOnce(ctx, "event source mapping", func(ctx context.Context) (string, error) {
+			var out *lambda.CreateEventSourceMappingOutput
+			err := x.retryRole(ctx, func() (err error) {
+				out, err = x.c.Lambda.CreateEventSourceMapping(ctx, in)
+				return err
+			})
+			if err != nil {
+				return "", err
+			}
+			return deref(out.UUID), nil
+		}, func(ctx context.Context) (string, error) { return x.findMapping(ctx, m.sourceARN, fnName, fnARN) })
 		if err != nil {
 			return err
 		}
-		return x.record(ctx, record(deref(out.UUID)))
+		return x.record(ctx, record(uuid))
 	}
 	createStep := func(pre []PlannedCall, del string) []Step {
 		calls := append(pre, PlannedCall{"lambda", "CreateEventSourceMapping", fnName + " " + m.sourceARN})
@@ -169,41 +176,67 @@ func (pl *planner) eventSourceMapping(ctx context.Context, ev *appgraph.EventSou
 	if prev != nil && prev.ResourceType == m.recordType {
 		uuid = prev.Get("event_uuid")
 	}
+	// replace is a recorded mapping of another source (the queue or stream
+	// changed under the same resource name): deleted before the new one.
+	replace := ""
+	var got *lambda.GetEventSourceMappingOutput
+	if uuid != "" {
+		var err error
+		got, err = x.c.Lambda.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: aws.String(uuid)})
+		switch {
+		case isNotFound(err):
+			x.warn("the recorded event source mapping %s of %s no longer exists; it is created again", uuid, ev.ResourceName)
+			uuid, got = "", nil
+		case err != nil:
+			return nil, fmt.Errorf("lambda:GetEventSourceMapping %s: %w", uuid, err)
+		case deref(got.EventSourceArn) != m.sourceARN || !sameFunction(deref(got.FunctionArn), fnARN):
+			replace, uuid, got = uuid, "", nil
+		}
+	}
 	if uuid == "" {
-		// Not recorded (first deploy, or a lost state file): adopt a mapping
-		// of this function to this source if there is one.
-		out, err := x.c.Lambda.ListEventSourceMappings(ctx, &lambda.ListEventSourceMappingsInput{EventSourceArn: aws.String(m.sourceARN), FunctionName: aws.String(fnName)})
-		if err != nil && !isNotFound(err) {
-			return nil, fmt.Errorf("lambda:ListEventSourceMappings %s: %w", m.sourceARN, err)
+		// Not recorded for this source (first deploy, a lost state file, a
+		// create whose answer was lost, or a run killed after creating the
+		// replacement): adopt a mapping of this function to this source if
+		// there is one.
+		found, err := x.findMapping(ctx, m.sourceARN, fnName, fnARN)
+		if err != nil {
+			return nil, err
 		}
-		if err == nil && len(out.EventSourceMappings) > 0 {
-			uuid = deref(out.EventSourceMappings[0].UUID)
+		if found == "" {
+			var pre []PlannedCall
+			if replace != "" {
+				pre = []PlannedCall{{"lambda", "DeleteEventSourceMapping", replace}}
+			}
+			return createStep(pre, replace), nil
 		}
-		if uuid == "" {
-			return createStep(nil, ""), nil
+		uuid = found
+		if got, err = x.c.Lambda.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: aws.String(uuid)}); err != nil {
+			return nil, fmt.Errorf("lambda:GetEventSourceMapping %s: %w", uuid, err)
 		}
-	}
-	got, err := x.c.Lambda.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: aws.String(uuid)})
-	if isNotFound(err) {
-		return createStep(nil, ""), nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lambda:GetEventSourceMapping %s: %w", uuid, err)
-	}
-	// The queue or stream changed under the same resource name (or the
-	// mapping points elsewhere): delete it and map the new source.
-	if deref(got.EventSourceArn) != m.sourceARN || !sameFunction(deref(got.FunctionArn), fnARN) {
-		return createStep([]PlannedCall{{"lambda", "DeleteEventSourceMapping", uuid}}, uuid), nil
 	}
 	rec := record(uuid)
-	if !m.differs(got) {
-		return []Step{{Resource: ev.ResourceName, run: func(ctx context.Context, x *executor) error { return x.record(ctx, rec) }}}, nil
+	var calls []PlannedCall
+	if replace != "" {
+		calls = append(calls, PlannedCall{"lambda", "DeleteEventSourceMapping", replace})
 	}
-	return []Step{{Resource: ev.ResourceName, Message: fmt.Sprintf("Updating %s subscription to %s", fnName, m.label),
-		Calls: []PlannedCall{{"lambda", "UpdateEventSourceMapping", uuid}},
+	update := m.differs(got)
+	msg := ""
+	if update {
+		calls = append(calls, PlannedCall{"lambda", "UpdateEventSourceMapping", uuid})
+		msg = fmt.Sprintf("Updating %s subscription to %s", fnName, m.label)
+	}
+	return []Step{{Resource: ev.ResourceName, Message: msg, Calls: calls,
 		run: func(ctx context.Context, x *executor) error {
+			if replace != "" {
+				if _, err := x.c.Lambda.DeleteEventSourceMapping(ctx, &lambda.DeleteEventSourceMappingInput{UUID: aws.String(replace)}); err != nil && !isNotFound(err) {
+					return err
+				}
+			}
 			if err := x.record(ctx, rec); err != nil {
 				return err
+			}
+			if !update {
+				return nil
 			}
 			conc := m.scaling()
 			if conc == nil {
@@ -217,6 +250,29 @@ func (pl *planner) eventSourceMapping(ctx context.Context, ev *appgraph.EventSou
 			_, err := x.c.Lambda.UpdateEventSourceMapping(ctx, in)
 			return err
 		}}}, nil
+}
+
+// findMapping returns the UUID of a mapping of the source to the function
+// ("" if none). Mappings are listed by source only and compared by
+// function, since a mapping created with the function's ARN is not found
+// everywhere by a filter on its name (moto compares the text).
+func (x *executor) findMapping(ctx context.Context, sourceARN, fnName, fnARN string) (string, error) {
+	p := lambda.NewListEventSourceMappingsPaginator(x.c.Lambda, &lambda.ListEventSourceMappingsInput{EventSourceArn: aws.String(sourceARN)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if isNotFound(err) {
+			return "", nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("lambda:ListEventSourceMappings %s: %w", sourceARN, err)
+		}
+		for _, em := range page.EventSourceMappings {
+			if f := deref(em.FunctionArn); sameFunction(f, fnARN) || f == fnName || strings.HasSuffix(f, ":function:"+fnName) {
+				return deref(em.UUID), nil
+			}
+		}
+	}
+	return "", nil
 }
 
 // sameFunction compares function ARNs, ignoring a version qualifier.
@@ -264,12 +320,22 @@ func (pl *planner) snsSubscription(ctx context.Context, ev *appgraph.EventSource
 		attrs, err := x.c.SNS.GetSubscriptionAttributes(ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(sub)})
 		switch {
 		case isNotFound(err):
+			x.warn("the recorded SNS subscription %s no longer exists; %s subscribes again", sub, fnName)
 			sub = ""
 		case err != nil:
 			return nil, fmt.Errorf("sns:GetSubscriptionAttributes %s: %w", sub, err)
 		case attrs.Attributes["TopicArn"] != topicARN || attrs.Attributes["Endpoint"] != fnARN:
 			sub = ""
 		}
+	}
+	if sub == "" && old == nil {
+		// Not recorded: adopt the function's subscription to the topic if
+		// there is one (Subscribe would return it too, but as a change).
+		found, err := x.findSubscription(ctx, topicARN, fnARN)
+		if err != nil {
+			return nil, err
+		}
+		sub = found
 	}
 	missing, err := x.missingPermissions(ctx, perm)
 	if err != nil {
@@ -304,6 +370,27 @@ func (pl *planner) snsSubscription(ctx context.Context, ev *appgraph.EventSource
 		}
 		return x.record(ctx, record(sub))
 	}}}, nil
+}
+
+// findSubscription returns the ARN of the function's confirmed lambda
+// subscription to the topic ("" if none, or no such topic).
+func (x *executor) findSubscription(ctx context.Context, topicARN, fnARN string) (string, error) {
+	p := sns.NewListSubscriptionsByTopicPaginator(x.c.SNS, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(topicARN)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if isNotFound(err) {
+			return "", nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("sns:ListSubscriptionsByTopic %s: %w", topicARN, err)
+		}
+		for _, sub := range page.Subscriptions {
+			if arn := deref(sub.SubscriptionArn); deref(sub.Protocol) == "lambda" && deref(sub.Endpoint) == fnARN && strings.HasPrefix(arn, "arn:") {
+				return arn, nil
+			}
+		}
+	}
+	return "", nil
 }
 
 func (x *executor) unsubscribe(ctx context.Context, rec state.Record) error {
@@ -520,7 +607,7 @@ func (pl *planner) logGroup(ctx context.Context, f *appgraph.Function) ([]Step, 
 	}
 	return []Step{{Resource: rec.Name, Message: msg, Calls: calls, run: func(ctx context.Context, x *executor) error {
 		if !exists {
-			if _, err := x.c.Logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(group)}); err != nil && errorCode(err) != "ResourceAlreadyExistsException" {
+			if _, err := x.c.Logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(group), Tags: x.ownTags(rec.Name)}); err != nil && errorCode(err) != "ResourceAlreadyExistsException" {
 				return err
 			}
 		}

@@ -86,7 +86,7 @@ func lookupFunction(d *state.Deployed, name string) (string, error) {
 // *FunctionError. The call is not retried; it times out after the
 // function's configured timeout (plus a margin).
 func Invoke(ctx context.Context, o *InvokeOptions) error {
-	clients, d, err := session(ctx, &o.Options)
+	clients, d, _, err := session(ctx, &o.Options, "")
 	if err != nil {
 		return err
 	}

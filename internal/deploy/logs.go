@@ -49,7 +49,7 @@ func Logs(ctx context.Context, o *LogsOptions) error {
 		t := now().Add(-10 * time.Minute)
 		start = &t
 	}
-	clients, d, err := session(ctx, &o.Options)
+	clients, d, _, err := session(ctx, &o.Options, "")
 	if err != nil {
 		return err
 	}
@@ -75,17 +75,34 @@ func Logs(ctx context.Context, o *LogsOptions) error {
 	if start != nil {
 		in.StartTime = aws.Int64(start.UnixMilli())
 	}
+	failures := 0
 	for {
 		out, err := clients.Logs.FilterLogEvents(ctx, in)
 		switch {
 		case isNotFound(err):
 			// Not invoked yet: no log group.
 			out = &cloudwatchlogs.FilterLogEventsOutput{}
-		case err != nil:
-			if o.Follow && ctx.Err() != nil {
-				return nil
+		case err != nil && o.Follow && ctx.Err() != nil:
+			return nil
+		case err != nil && o.Follow && transient(err):
+			// A follow outlives a network hiccup, throttling or a service
+			// error: warn once, keep polling (backing off), say when it is back.
+			if failures == 0 {
+				fmt.Fprintf(o.errOut(), "Warning: reading the logs failed (%v); retrying\n", err)
 			}
+			failures++
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(min(poll*time.Duration(failures), time.Minute)):
+			}
+			continue
+		case err != nil:
 			return fmt.Errorf("logs:FilterLogEvents %s: %w", group, err)
+		}
+		if failures > 0 {
+			fmt.Fprintln(o.errOut(), "Reading the logs again.")
+			failures = 0
 		}
 		for _, ev := range out.Events {
 			id := deref(ev.EventId)

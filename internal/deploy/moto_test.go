@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -59,6 +60,7 @@ func main() {
 	}, chalice.Name("myauth"))
 	app.Get("/", index)
 	app.Get("/secret", index, chalice.WithAuthorizer(auth))
+	app.Get("/cors", index, chalice.WithCORS(chalice.DefaultCORS()))
 	app.Schedule(chalice.Rate(5, chalice.Minutes), everyFive)
 `
 
@@ -137,6 +139,7 @@ type remote struct {
 	lambda *lambda.Client
 	iam    *iam.Client
 	apigw  *apigateway.Client
+	apigw2 *apigatewayv2.Client
 	events *eventbridge.Client
 	sqs    *sqs.Client
 	sns    *sns.Client
@@ -145,7 +148,7 @@ type remote struct {
 }
 
 func newRemote(srv *moto.Server, cfg aws.Config) *remote {
-	return &remote{srv: srv, lambda: lambda.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), apigw: apigateway.NewFromConfig(cfg), events: eventbridge.NewFromConfig(cfg),
+	return &remote{srv: srv, lambda: lambda.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), apigw: apigateway.NewFromConfig(cfg), apigw2: apigatewayv2.NewFromConfig(cfg), events: eventbridge.NewFromConfig(cfg),
 		sqs: sqs.NewFromConfig(cfg), sns: sns.NewFromConfig(cfg), s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle, o.DisableLogOutputChecksumValidationSkipped = true, true }), logs: cloudwatchlogs.NewFromConfig(cfg)}
 }
 
@@ -233,6 +236,13 @@ func (r *remote) inventory(t *testing.T) map[string][]string {
 	for _, x := range apis.Items {
 		out["apis"] = append(out["apis"], *x.Id)
 	}
+	v2, err := r.apigw2.GetApis(ctx, &apigatewayv2.GetApisInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range v2.Items {
+		out["v2apis"] = append(out["v2apis"], *x.ApiId)
+	}
 	maps, err := r.lambda.ListEventSourceMappings(ctx, &lambda.ListEventSourceMappingsInput{})
 	if err != nil {
 		t.Fatal(err)
@@ -286,6 +296,8 @@ func recorded(t *testing.T, d *state.Deployed) map[string][]string {
 			out["rules"] = append(out["rules"], r.Get("rule_name"))
 		case "rest_api":
 			out["apis"] = append(out["apis"], r.Get("rest_api_id"))
+		case "http_api", "websocket_api":
+			out["v2apis"] = append(out["v2apis"], r.Get(r.ResourceType+"_id"))
 		case "sqs_event", "kinesis_event", "dynamodb_event":
 			out["mappings"] = append(out["mappings"], r.Get("event_uuid"))
 		case "sns_event":
@@ -547,13 +559,30 @@ func TestDeployAgainstMoto(t *testing.T) {
 		if err := deploy.Logs(ctx, o); err == nil || err.Error() != "could not find a lambda function named nope." {
 			t.Errorf("unknown function: %v", err)
 		}
-		// Follow: prints new events as they come, stops when ctx ends.
+		// Follow: prints new events as they come, outlives two failed polls
+		// (a network error, then a server error), stops when ctx ends.
 		var mu sync.Mutex
-		var followed bytes.Buffer
+		var followed, followWarnings bytes.Buffer
 		fctx, cancel := context.WithCancel(ctx)
 		done := make(chan error, 1)
+		polls := 0
+		flaky := &awsapi.Recorder{Hook: func(c awsapi.Call) error {
+			if c.Operation != "FilterLogEvents" {
+				return nil
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			switch polls++; polls {
+			case 2:
+				return errors.New("read tcp 127.0.0.1:1: connection reset by peer")
+			case 3:
+				return &smithy.GenericAPIError{Code: "ServiceUnavailableException", Message: "try again"}
+			}
+			return nil
+		}}
 		go func() {
-			done <- deploy.Logs(fctx, &deploy.LogsOptions{Options: deploy.Options{ProjectDir: dir, Out: lockedWriter{&mu, &followed}}, Follow: true, Since: "1h", PollInterval: 20 * time.Millisecond})
+			done <- deploy.Logs(fctx, &deploy.LogsOptions{Options: deploy.Options{ProjectDir: dir, Out: lockedWriter{&mu, &followed}, ErrOut: lockedWriter{&mu, &followWarnings}, Recorder: flaky},
+				Follow: true, Since: "1h", PollInterval: 20 * time.Millisecond})
 		}()
 		time.Sleep(200 * time.Millisecond)
 		put(time.Now(), "second message")
@@ -574,6 +603,9 @@ func TestDeployAgainstMoto(t *testing.T) {
 		if got := followed.String(); strings.Count(got, "hello from the handler") != 1 || strings.Count(got, "second message") != 1 {
 			t.Errorf("followed:\n%s", got)
 		}
+		if w := followWarnings.String(); strings.Count(w, "Warning: reading the logs failed (") != 1 || !strings.Contains(w, "connection reset by peer") || !strings.Contains(w, "Reading the logs again.") {
+			t.Errorf("follow warnings:\n%s", w)
+		}
 	})
 
 	t.Run("changed route updates the code and the API only", func(t *testing.T) {
@@ -584,8 +616,9 @@ func TestDeployAgainstMoto(t *testing.T) {
 		}
 		m := mutating(rec)
 		slices.Sort(m)
-		// Every function shares the binary, so each gets the new code.
-		want := []string{"CreateDeployment", "PutRestApi"}
+		// Every function shares the binary, so each gets the new code; the
+		// re-imported API gets its CORS preflight integration again.
+		want := []string{"CreateDeployment", "PutIntegration", "PutIntegrationResponse", "PutRestApi"}
 		for range 8 {
 			want = append(want, "UpdateFunctionCode")
 		}
@@ -789,6 +822,197 @@ func TestDeployAgainstMoto(t *testing.T) {
 		checkConverged(t)
 	})
 
+	t.Run("lost state file: a redeploy adopts everything", func(t *testing.T) {
+		if _, err := deploy.Deploy(ctx, opts(built)); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		before := rm.inventory(t)
+		os.Remove(state.LocalFile(dir, "dev").Path)
+		if _, err := deploy.Deploy(ctx, opts(built)); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		for _, c := range mutating(rec) {
+			if strings.HasPrefix(c, "Create") && c != "CreateDeployment" || c == "Subscribe" || c == "ImportRestApi" {
+				t.Errorf("a deploy after a lost state made %s (all: %v)", c, mutating(rec))
+			}
+		}
+		if !strings.Contains(out.String(), "Adopting Rest API: "+before["apis"][0]+" (found by its tags; it had no record)\n") {
+			t.Errorf("output:\n%s", out.String())
+		}
+		if after := rm.inventory(t); !equalInv(before, after) {
+			t.Errorf("inventory before %v, after %v", before, after)
+		}
+		checkConverged(t)
+		if _, err := deploy.Deploy(ctx, opts(built)); err != nil || len(mutating(rec)) != 0 {
+			t.Errorf("second redeploy: %v, mutating %v", err, mutating(rec))
+		}
+	})
+
+	t.Run("records whose resource is gone are re-created, never stuck", func(t *testing.T) {
+		st := loadState(t, dir)
+		sub := st.Find("onTopic-sns-subscription").Get("subscription_arn")
+		if _, err := rm.sns.Unsubscribe(ctx, &sns.UnsubscribeInput{SubscriptionArn: aws.String(sub)}); err != nil {
+			t.Fatal(err)
+		}
+		oldAPI := st.Find("rest_api").Get("rest_api_id")
+		if _, err := rm.apigw.DeleteRestApi(ctx, &apigateway.DeleteRestApiInput{RestApiId: aws.String(oldAPI)}); err != nil {
+			t.Fatal(err)
+		}
+		mapping := st.Find("onQueue-sqs-event-source").Get("event_uuid")
+		if _, err := rm.lambda.DeleteEventSourceMapping(ctx, &lambda.DeleteEventSourceMappingInput{UUID: aws.String(mapping)}); err != nil {
+			t.Fatal(err)
+		}
+		// A function record that lost its ARN, and a record of nothing.
+		fn := st.Find("purefn")
+		fn.Delete("lambda_arn")
+		st.Put(state.Record{Name: "ghost", ResourceType: "lambda_function"})
+		if err := state.LocalFile(dir, "dev").Save(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		p, err := deploy.PlanOnly(ctx, opts(built))
+		if err != nil {
+			t.Fatalf("dev plan: %v", err)
+		}
+		var printed bytes.Buffer
+		p.Print(&printed)
+		for _, call := range []string{"sns:Subscribe", "apigateway:CreateRestApi", "lambda:CreateEventSourceMapping"} {
+			if !strings.Contains(printed.String(), call) {
+				t.Errorf("plan lacks %s:\n%s", call, printed.String())
+			}
+		}
+		var warnings bytes.Buffer
+		o := opts(built)
+		o.ErrOut = &warnings
+		if _, err := deploy.Deploy(ctx, o); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		for _, w := range []string{"Warning: the recorded SNS subscription " + sub + " no longer exists", "Warning: the recorded Rest API " + oldAPI + " no longer exists",
+			"Warning: the recorded event source mapping " + mapping + " of onQueue-sqs-event-source no longer exists", "Warning: the record ghost (lambda_function) has no lambda_arn"} {
+			if !strings.Contains(warnings.String(), w) {
+				t.Errorf("warnings lack %q:\n%s", w, warnings.String())
+			}
+		}
+		checkConverged(t)
+		st = loadState(t, dir)
+		if st.Find("ghost") != nil || st.Find("purefn").Get("lambda_arn") == "" || st.Find("rest_api").Get("rest_api_id") == oldAPI {
+			t.Errorf("state = %+v", st.Resources)
+		}
+		if _, err := deploy.Deploy(ctx, opts(built)); err != nil || len(mutating(rec)) != 0 {
+			t.Errorf("redeploy: %v, mutating %v", err, mutating(rec))
+		}
+	})
+
+	t.Run("an unrecorded mapping is adopted, a duplicate API removed", func(t *testing.T) {
+		st := loadState(t, dir)
+		uuid := st.Find("onQueue-sqs-event-source").Get("event_uuid")
+		st.Remove("onQueue-sqs-event-source")
+		if err := state.LocalFile(dir, "dev").Save(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		api := st.Find("rest_api").Get("rest_api_id")
+		dup, err := rm.apigw.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("sample"),
+			Tags: map[string]string{deploy.TagApp: "sample", deploy.TagStage: "dev", deploy.TagResource: "rest_api"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := deploy.Deploy(ctx, opts(built)); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		if m := mutating(rec); !slices.Equal(m, []string{"DeleteRestApi"}) {
+			t.Errorf("mutating calls = %v, want only the duplicate's DeleteRestApi", m)
+		}
+		if !strings.Contains(out.String(), "Deleting duplicate Rest API: "+*dup.Id+"\n") {
+			t.Errorf("output:\n%s", out.String())
+		}
+		st = loadState(t, dir)
+		if st.Find("onQueue-sqs-event-source").Get("event_uuid") != uuid || st.Find("rest_api").Get("rest_api_id") != api {
+			t.Errorf("state = %+v", st.Resources)
+		}
+		checkConverged(t)
+	})
+
+	t.Run("two deploys of one stage cannot interleave", func(t *testing.T) {
+		for _, stateURL := range []string{"", "s3://lock-bucket/sample/"} {
+			if stateURL != "" {
+				if _, err := rm.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("lock-bucket")}); err != nil {
+					t.Fatal(err)
+				}
+				b := &state.S3{Client: rm.s3, Bucket: "lock-bucket", Key: "sample/dev.json"}
+				if err := b.Save(ctx, loadState(t, dir)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// The first deploy (a changed app) stops at its first change.
+			writeApp(t, dir, "\tapp.LambdaFunction(purefn)\n\tapp.Get(\"/locked\", index)\n")
+			changed := build(t)
+			gate, held := make(chan struct{}), make(chan struct{})
+			var once sync.Once
+			first := &awsapi.Recorder{Hook: func(c awsapi.Call) error {
+				if c.Mutating() && c.Operation != "PutObject" {
+					once.Do(func() { close(held); <-gate })
+				}
+				return nil
+			}}
+			done := make(chan error, 1)
+			go func() {
+				_, err := deploy.Deploy(ctx, &deploy.Options{ProjectDir: dir, Out: io.Discard, Recorder: first, Retry: fast, Built: changed, StateURL: stateURL})
+				done <- err
+			}()
+			<-held
+			o := opts(built)
+			o.StateURL = stateURL
+			_, err := deploy.Deploy(ctx, o)
+			var le *state.LockedError
+			if !errors.As(err, &le) || le.Holder.PID != os.Getpid() || !strings.Contains(err.Error(), "another gochalice deploy of this stage is running") {
+				t.Errorf("%s: second deploy: %v", stateURL, err)
+			}
+			for _, c := range mutating(rec) {
+				if c != "PutObject" {
+					t.Errorf("%s: the refused deploy made %v", stateURL, mutating(rec))
+				}
+			}
+			del := opts(nil)
+			del.StateURL = stateURL
+			if err := deploy.Delete(ctx, del); !errors.As(err, &le) || !strings.Contains(err.Error(), "another gochalice deploy of this stage is running") {
+				t.Errorf("%s: delete during a deploy: %v", stateURL, err)
+			}
+			close(gate)
+			if err := <-done; err != nil {
+				t.Fatalf("%s: first deploy: %v", stateURL, err)
+			}
+			// Once it is done, the other deploy runs.
+			if _, err := deploy.Deploy(ctx, o); err != nil {
+				t.Fatalf("%s: deploy after the first: %v\n%s", stateURL, err, out.String())
+			}
+		}
+		// A lock left by a killed deploy on another machine is taken over
+		// once it expired, with a notice.
+		stale, _ := json.Marshal(state.LockInfo{Owner: "ci@elsewhere", Host: "elsewhere", PID: 4242, Operation: "deploy", Started: time.Now().Add(-time.Hour), Expires: time.Now().Add(-time.Minute)})
+		if _, err := rm.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lock-bucket"), Key: aws.String("sample/dev.json.lock"), Body: bytes.NewReader(stale)}); err != nil {
+			t.Fatal(err)
+		}
+		var warnings bytes.Buffer
+		o := opts(built)
+		o.StateURL, o.ErrOut = "s3://lock-bucket/sample/", &warnings
+		if _, err := deploy.Deploy(ctx, o); err != nil {
+			t.Fatalf("after a stale lock: %v", err)
+		}
+		if !strings.Contains(warnings.String(), "Warning: took over the lock s3://lock-bucket/sample/dev.json.lock left by an interrupted deploy of ci@elsewhere (pid 4242") {
+			t.Errorf("warnings:\n%s", warnings.String())
+		}
+		// One that has not expired is not.
+		fresh, _ := json.Marshal(state.LockInfo{Owner: "ci@elsewhere", Host: "elsewhere", PID: 4242, Operation: "delete", Started: time.Now(), Expires: time.Now().Add(time.Hour)})
+		rm.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lock-bucket"), Key: aws.String("sample/dev.json.lock"), Body: bytes.NewReader(fresh)})
+		var le *state.LockedError
+		if _, err := deploy.Deploy(ctx, o); !errors.As(err, &le) || !strings.Contains(err.Error(), "another gochalice delete of this stage is running: ci@elsewhere (pid 4242)") {
+			t.Errorf("fresh lock: %v", err)
+		}
+		rm.s3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("lock-bucket"), Key: aws.String("sample/dev.json.lock")})
+		if _, err := deploy.Deploy(ctx, opts(built)); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("state in S3 with conditional writes", func(t *testing.T) {
 		if _, err := rm.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("state-bucket")}); err != nil {
 			t.Fatal(err)
@@ -808,8 +1032,9 @@ func TestDeployAgainstMoto(t *testing.T) {
 		if _, err := deploy.Deploy(ctx, o); err != nil {
 			t.Fatalf("%v\n%s", err, out.String())
 		}
-		if m := mutating(rec); len(m) != 0 {
-			t.Errorf("mutating calls = %v", m)
+		// Only the stage lock is written (and removed).
+		if m := mutating(rec); !slices.Equal(m, []string{"PutObject", "DeleteObject"}) {
+			t.Errorf("mutating calls = %v, want the lock's PutObject and DeleteObject only", m)
 		}
 		u, err := deploy.URL(ctx, &deploy.Options{ProjectDir: dir, StateURL: "s3://state-bucket/sample/dev.json"})
 		if err != nil || u != local.Find("rest_api").Get("rest_api_url") {
@@ -896,15 +1121,22 @@ func TestDeployAgainstMoto(t *testing.T) {
 		if _, err := deploy.URL(ctx, &deploy.Options{ProjectDir: dir}); !errors.As(err, &nr) || err.Error() != "Could not find a record of a Rest API in chalice stage: 'dev'" {
 			t.Errorf("url after delete: %v", err)
 		}
-		// Deleting again is a no-op.
-		if err := deploy.Delete(ctx, opts(nil)); err != nil || len(mutating(rec)) != 0 {
+		// Deleting again says there is nothing recorded, and changes nothing.
+		var nothing *deploy.NothingRecordedError
+		if err := deploy.Delete(ctx, opts(nil)); !errors.As(err, &nothing) || nothing.Missing || len(mutating(rec)) != 0 ||
+			!strings.Contains(err.Error(), "nothing was deleted: the deployed state of stage dev") || !strings.Contains(err.Error(), "records no resources") ||
+			!strings.Contains(err.Error(), "gochalice delete --stage dev --by-tag") {
 			t.Errorf("second delete: %v, calls %v", err, mutating(rec))
+		}
+		os.Remove(state.LocalFile(dir, "dev").Path)
+		if err := deploy.Delete(ctx, opts(nil)); !errors.As(err, &nothing) || !nothing.Missing || !strings.Contains(err.Error(), "does not exist") {
+			t.Errorf("delete without a state file: %v", err)
 		}
 	})
 
 	t.Run("corrupted state makes no AWS call", func(t *testing.T) {
 		p := state.LocalFile(dir, "dev").Path
-		for _, content := range []string{"{not json", `{"resources": [], "schema_version": "9.9", "backend": "api"}`} {
+		for _, content := range []string{"{not json", `{"resources": [], "schema_version": "9.9", "backend": "api"}`, `{"resources": null, "schema_version": "2.0", "backend": "api"}`} {
 			os.WriteFile(p, []byte(content), 0o644)
 			_, err := deploy.Deploy(ctx, opts(built))
 			if err == nil || !strings.Contains(err.Error(), p) {
@@ -920,8 +1152,12 @@ func TestDeployAgainstMoto(t *testing.T) {
 	})
 }
 
+// inventoryKinds are the kinds of resource a deploy creates, as inventory
+// and recorded count them.
+var inventoryKinds = []string{"functions", "roles", "rules", "apis", "v2apis", "mappings", "subscriptions", "notifications", "loggroups"}
+
 func equalInv(a, b map[string][]string) bool {
-	for _, k := range []string{"functions", "roles", "rules", "apis", "mappings", "subscriptions", "notifications", "loggroups"} {
+	for _, k := range inventoryKinds {
 		if !slices.Equal(a[k], b[k]) {
 			return false
 		}

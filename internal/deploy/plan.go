@@ -3,6 +3,7 @@ package deploy
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -76,32 +77,68 @@ func (p *Plan) Print(w io.Writer) {
 // executor runs a plan, saving the state after every step and after every
 // call that creates something.
 type executor struct {
-	o     *Options
-	c     *awsapi.Clients
-	arns  arns
-	state *state.Deployed
-	saved []byte // last bytes written, to skip identical writes
+	o          *Options
+	c          *awsapi.Clients
+	arns       arns
+	app, stage string // for the tags of what is created
+	state      *state.Deployed
+	saved      []byte // last bytes written, to skip identical writes
+	lock       state.Lock
+	// verb names the work in errors: "deploying" or "deleting".
+	verb string
 }
 
+// saveError marks a failure to write the deployed state (so it is not
+// retried, and reported once).
+type saveError struct{ err error }
+
+func (e *saveError) Error() string { return e.err.Error() }
+func (e *saveError) Unwrap() error { return e.err }
+
 func (x *executor) run(ctx context.Context, p *Plan) error {
+	verb := x.verb
+	if verb == "" {
+		verb = "deploying"
+	}
 	for _, s := range p.Steps {
 		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := x.lockLost(); err != nil {
 			return err
 		}
 		if s.Message != "" {
 			fmt.Fprintln(x.o.Out, s.Message)
 		}
 		if err := s.run(ctx, x); err != nil {
-			if serr := x.save(ctx, false); serr != nil {
-				return fmt.Errorf("%w (and saving the deployed state failed: %v)", err, serr)
+			var se *saveError
+			if errors.As(err, &se) {
+				// The state could not be written: saving again would fail
+				// the same way (and print the same error twice).
+				return se.err
 			}
-			return fmt.Errorf("deploying %s: %w", s.Resource, explain(err))
+			if serr := x.save(ctx, false); serr != nil {
+				return fmt.Errorf("%s %s: %w (and saving the deployed state failed: %v)", verb, s.Resource, explain(err), serr)
+			}
+			return fmt.Errorf("%s %s: %w", verb, s.Resource, explain(err))
 		}
 		if err := x.save(ctx, false); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func (x *executor) lockLost() error {
+	if x.lock == nil {
+		return nil
+	}
+	return x.lock.Lost()
+}
+
+// warn prints a warning on the error output.
+func (x *executor) warn(format string, args ...any) {
+	fmt.Fprintf(x.o.errOut(), "Warning: "+format+"\n", args...)
 }
 
 // record stores a resource's record and saves the state at once.
@@ -125,7 +162,7 @@ func (x *executor) save(ctx context.Context, force bool) error {
 		return nil
 	}
 	if err := x.o.Backend.Save(ctx, x.state); err != nil {
-		return err
+		return &saveError{err}
 	}
 	x.saved = data
 	return nil

@@ -6,21 +6,18 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/apigateway"
-	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/gochalice/chalice/internal/appgraph"
 	"github.com/gochalice/chalice/internal/deploy/state"
-	"github.com/gochalice/chalice/internal/swagger"
 	"github.com/gochalice/chalice/manifest"
 )
 
@@ -44,11 +41,22 @@ func (pl *planner) role(ctx context.Context, r *appgraph.Role) ([]Step, error) {
 			Calls: []PlannedCall{{"iam", "CreateRole", r.RoleName}, {"iam", "PutRolePolicy", r.RoleName}},
 			run: func(ctx context.Context, x *executor) error {
 				trust, _ := json.Marshal(appgraph.LambdaTrustPolicy)
-				out, err := x.c.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(r.RoleName), AssumeRolePolicyDocument: aws.String(string(trust))})
-				if err != nil {
+				out, err := x.c.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(r.RoleName), AssumeRolePolicyDocument: aws.String(string(trust)),
+					Tags: iamTags(x.ownTags(r.ResourceName))})
+				switch {
+				case errorCode(err) == "EntityAlreadyExists":
+					// A create whose answer was lost and that the SDK sent
+					// again: the role is ours, adopt it.
+					got, gerr := x.c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(r.RoleName)})
+					if gerr != nil {
+						return gerr
+					}
+					rec.Set("role_arn", deref(got.Role.Arn))
+				case err != nil:
 					return err
+				default:
+					rec.Set("role_arn", deref(out.Role.Arn))
 				}
-				rec.Set("role_arn", deref(out.Role.Arn))
 				if err := x.record(ctx, rec); err != nil {
 					return err
 				}
@@ -59,22 +67,48 @@ func (pl *planner) role(ctx context.Context, r *appgraph.Role) ([]Step, error) {
 		return nil, fmt.Errorf("iam:GetRole %s: %w", r.RoleName, err)
 	}
 	rec.Set("role_arn", deref(got.Role.Arn))
-	recordOnly := func(ctx context.Context, x *executor) error { return x.record(ctx, rec) }
+	have := map[string]string{}
+	for _, t := range got.Role.Tags {
+		have[deref(t.Key)] = deref(t.Value)
+	}
+	tags := x.missingTags(have, r.ResourceName)
+	var calls []PlannedCall
 	cur, err := x.c.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(r.RoleName), PolicyName: aws.String(r.RoleName)})
 	if err != nil && !isNotFound(err) {
 		return nil, fmt.Errorf("iam:GetRolePolicy %s: %w", r.RoleName, err)
 	}
-	if err == nil && sameJSON(deref(cur.PolicyDocument), policy) {
-		return []Step{{Resource: r.ResourceName, run: recordOnly}}, nil
+	samePolicy := err == nil && sameJSON(deref(cur.PolicyDocument), policy)
+	msg := ""
+	if !samePolicy {
+		calls = append(calls, PlannedCall{"iam", "PutRolePolicy", r.RoleName})
+		msg = "Updating policy for IAM role: " + r.RoleName
 	}
-	return []Step{{Resource: r.ResourceName, Message: "Updating policy for IAM role: " + r.RoleName,
-		Calls: []PlannedCall{{"iam", "PutRolePolicy", r.RoleName}},
+	if tags != nil {
+		calls = append(calls, PlannedCall{"iam", "TagRole", r.RoleName})
+	}
+	return []Step{{Resource: r.ResourceName, Message: msg, Calls: calls,
 		run: func(ctx context.Context, x *executor) error {
-			if err := recordOnly(ctx, x); err != nil {
+			if err := x.record(ctx, rec); err != nil {
 				return err
+			}
+			if tags != nil {
+				if _, err := x.c.IAM.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(r.RoleName), Tags: iamTags(tags)}); err != nil {
+					return err
+				}
+			}
+			if samePolicy {
+				return nil
 			}
 			return putPolicy(ctx, x)
 		}}}, nil
+}
+
+func iamTags(m map[string]string) []iamtypes.Tag {
+	var out []iamtypes.Tag
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, iamtypes.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
 }
 
 // ---- Lambda function ----
@@ -106,7 +140,7 @@ func (pl *planner) spec(f *appgraph.Function) functionSpec {
 	if c.XRay {
 		tracing = ltypes.TracingModeActive
 	}
-	return functionSpec{fn: f, roleARN: roleARN, env: c.EnvironmentVariables, tags: c.Tags, layers: c.Layers,
+	return functionSpec{fn: f, roleARN: roleARN, env: c.EnvironmentVariables, tags: pl.x.withOwnTags(c.Tags, f.ResourceName), layers: c.Layers,
 		tracing: tracing, subnets: c.SubnetIDs, sgs: c.SecurityGroupIDs, arch: ltypes.Architecture(c.Architecture), reserved: c.ReservedConcurrency}
 }
 
@@ -212,10 +246,20 @@ func (pl *planner) function(ctx context.Context, f *appgraph.Function) ([]Step, 
 					out, err = x.c.Lambda.CreateFunction(ctx, in)
 					return err
 				})
-				if err != nil {
+				switch {
+				case errorCode(err) == "ResourceConflictException":
+					// A create whose answer was lost and that the SDK sent
+					// again: the function exists with this configuration.
+					got, gerr := x.c.Lambda.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(name)})
+					if gerr != nil {
+						return gerr
+					}
+					rec.Set("lambda_arn", deref(got.Configuration.FunctionArn))
+				case err != nil:
 					return err
+				default:
+					rec.Set("lambda_arn", deref(out.FunctionArn))
 				}
-				rec.Set("lambda_arn", deref(out.FunctionArn))
 				if err := x.record(ctx, rec); err != nil {
 					return err
 				}
@@ -458,6 +502,11 @@ func (pl *planner) rule(ctx context.Context, ev *appgraph.EventSource) ([]Step, 
 	got, err := x.c.EventBridge.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(name)})
 	switch {
 	case isNotFound(err):
+		// Tags are set when the rule is created (PutRule leaves an
+		// existing rule's tags alone).
+		for _, k := range slices.Sorted(maps.Keys(x.ownTags(ev.ResourceName))) {
+			put.Tags = append(put.Tags, ebtypes.Tag{Key: aws.String(k), Value: aws.String(x.ownTags(ev.ResourceName)[k])})
+		}
 	case err != nil:
 		return nil, fmt.Errorf("events:DescribeRule %s: %w", name, err)
 	default:
@@ -512,182 +561,26 @@ func sameEventPattern(a, b string) bool {
 	return sameJSON(a, pb)
 }
 
-// ---- REST API ----
-
-// apiDocument returns the OpenAPI 3 document of the REST API and the hash
-// recorded to skip an unchanged re-import.
-func (pl *planner) apiDocument(api *appgraph.RestAPI) ([]byte, string, error) {
-	x := pl.x
-	fnARN := func(f *appgraph.Function) string { return x.arns.function(f.FunctionName) }
-	doc, err := swagger.Generate(api, pl.app.AppName, swagger.Options{Format: swagger.OpenAPI30,
-		HandlerURI: x.arns.invocationURI(fnARN(api.Handler)),
-		AuthorizerURI: func(function string) any {
-			if f := pl.app.Function(function); f != nil {
-				return x.arns.invocationURI(fnARN(f))
-			}
-			return x.arns.invocationURI(x.arns.function(function))
-		}})
-	if err != nil {
-		return nil, "", err
-	}
-	body, err := json.Marshal(doc)
-	if err != nil {
-		return nil, "", err
-	}
-	mcs := ""
-	if api.Stage.MinimumCompressionSize != nil {
-		mcs = strconv.Itoa(*api.Stage.MinimumCompressionSize)
-	}
-	return body, sha256Hex(body, []byte(api.Stage.EndpointType), []byte(api.Stage.APIGatewayStage), []byte(mcs)), nil
-}
-
-func (pl *planner) restAPI(ctx context.Context, api *appgraph.RestAPI) ([]Step, error) {
-	x := pl.x
-	body, hash, err := pl.apiDocument(api)
-	if err != nil {
-		return nil, err
-	}
-	stage := api.Stage.APIGatewayStage
-	endpointType := api.Stage.EndpointType
-	if endpointType == "" {
-		endpointType = "EDGE"
-	}
-	perms := func(id string) []permission {
-		ps := []permission{{function: api.Handler.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "*")}}
-		for _, f := range api.AuthFuncs {
-			ps = append(ps, permission{function: f.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "authorizers/*")})
-		}
-		return ps
-	}
-	record := func(id string, withHash bool) state.Record {
-		r := state.Record{Name: api.ResourceName, ResourceType: "rest_api", Fields: []state.Field{{Key: "rest_api_id", Value: id}, {Key: "rest_api_url", Value: x.arns.restAPIURL(id, stage)}}}
-		if withHash {
-			r.Set("api_document_sha256", hash)
-		}
-		return r
-	}
-	// finish configures an imported/updated API: compression, permissions,
-	// stage deployment, then records the document's hash.
-	finish := func(ctx context.Context, x *executor, id string, deploy bool, cur *apigateway.GetRestApiOutput) error {
-		if err := x.compression(ctx, id, api.Stage.MinimumCompressionSize, cur); err != nil {
-			return err
-		}
-		if err := x.addPermissions(ctx, perms(id)); err != nil {
-			return err
-		}
-		if deploy {
-			if _, err := x.c.APIGateway.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: aws.String(id), StageName: aws.String(stage)}); err != nil {
-				return err
-			}
-		}
-		return x.record(ctx, record(id, true))
-	}
-
-	prev := x.state.Find(api.ResourceName)
-	id := ""
-	var cur *apigateway.GetRestApiOutput
-	if prev != nil {
-		id = prev.Get("rest_api_id")
-	}
-	if id != "" {
-		cur, err = x.c.APIGateway.GetRestApi(ctx, &apigateway.GetRestApiInput{RestApiId: aws.String(id)})
-		if isNotFound(err) {
-			id, cur = "", nil
-		} else if err != nil {
-			return nil, fmt.Errorf("apigateway:GetRestApi %s: %w", id, err)
-		}
-	}
-	if id == "" {
-		calls := []PlannedCall{{"apigateway", "ImportRestApi", pl.app.AppName}}
-		if api.Stage.MinimumCompressionSize != nil {
-			calls = append(calls, PlannedCall{"apigateway", "UpdateRestApi", pl.app.AppName})
-		}
-		calls = append(calls, permissionCalls(perms("<new>"))...)
-		calls = append(calls, PlannedCall{"apigateway", "CreateDeployment", stage})
-		return []Step{{Resource: api.ResourceName, Message: "Creating Rest API", Calls: calls, run: func(ctx context.Context, x *executor) error {
-			out, err := x.c.APIGateway.ImportRestApi(ctx, &apigateway.ImportRestApiInput{Body: body,
-				Parameters: map[string]string{"endpointConfigurationTypes": endpointType}})
-			if err != nil {
-				return err
-			}
-			id := deref(out.Id)
-			if err := x.record(ctx, record(id, false)); err != nil {
-				return err
-			}
-			return finish(ctx, x, id, true, nil)
-		}}}, nil
-	}
-	changed := prev.Get("api_document_sha256") != hash
-	var calls []PlannedCall
-	if changed {
-		calls = append(calls, PlannedCall{"apigateway", "PutRestApi", id})
-		if compressionDiffers(cur, api.Stage.MinimumCompressionSize) {
-			calls = append(calls, PlannedCall{"apigateway", "UpdateRestApi", id})
-		}
-	}
-	missing, err := x.missingPermissions(ctx, perms(id))
-	if err != nil {
-		return nil, err
-	}
-	calls = append(calls, permissionCalls(missing)...)
-	if changed {
-		calls = append(calls, PlannedCall{"apigateway", "CreateDeployment", stage})
-	}
-	msg := ""
-	if changed {
-		msg = "Updating rest API"
-	}
-	return []Step{{Resource: api.ResourceName, Message: msg, Calls: calls, run: func(ctx context.Context, x *executor) error {
-		if !changed {
-			if err := x.addPermissions(ctx, perms(id)); err != nil {
-				return err
-			}
-			return x.record(ctx, record(id, true))
-		}
-		if err := x.record(ctx, record(id, false)); err != nil {
-			return err
-		}
-		if _, err := x.c.APIGateway.PutRestApi(ctx, &apigateway.PutRestApiInput{RestApiId: aws.String(id), Body: body, Mode: agtypes.PutModeOverwrite}); err != nil {
-			return err
-		}
-		return finish(ctx, x, id, true, cur)
-	}}}, nil
-}
-
-func compressionDiffers(cur *apigateway.GetRestApiOutput, want *int) bool {
-	var have *int32
-	if cur != nil {
-		have = cur.MinimumCompressionSize
-	}
-	switch {
-	case want == nil:
-		return have != nil
-	case have == nil:
-		return true
-	}
-	return int(*have) != *want
-}
-
-// compression sets minimumCompressionSize when it differs.
-func (x *executor) compression(ctx context.Context, id string, want *int, cur *apigateway.GetRestApiOutput) error {
-	if (cur == nil && want == nil) || (cur != nil && !compressionDiffers(cur, want)) {
-		return nil
-	}
-	value := ""
-	if want != nil {
-		value = strconv.Itoa(*want)
-	}
-	_, err := x.c.APIGateway.UpdateRestApi(ctx, &apigateway.UpdateRestApiInput{RestApiId: aws.String(id),
-		PatchOperations: []agtypes.PatchOperation{{Op: agtypes.OpReplace, Path: aws.String("/minimumCompressionSize"), Value: aws.String(value)}}})
-	return err
-}
-
 // ---- sweeping ----
+
+// sweepKey names the field that identifies a record's resource.
+var sweepKey = map[string]string{"lambda_function": "lambda_arn", "iam_role": "role_name", "cloudwatch_event": "rule_name", "rest_api": "rest_api_id",
+	"http_api": "http_api_id", "websocket_api": "websocket_api_id", "sqs_event": "event_uuid", "kinesis_event": "event_uuid", "dynamodb_event": "event_uuid",
+	"s3_event": "bucket", "log_group": "log_group_name", "domain_name": "domain_name"}
 
 // sweepStep deletes a recorded resource; already-deleted resources are
 // fine. The record is dropped once the resource is gone.
 func sweepStep(rec state.Record) (Step, error) {
 	name := rec.Name
+	// A record without the field that names its resource cannot be
+	// deleted: it is dropped from the state with a warning, never left to
+	// fail every later deploy and delete.
+	if field, ok := sweepKey[rec.ResourceType]; ok && rec.Get(field) == "" {
+		return Step{Resource: name, run: func(ctx context.Context, x *executor) error {
+			x.warn("the record %s (%s) has no %s: it is dropped from the deployed state; if its resource still exists, `gochalice delete --by-tag` finds it, or delete it by hand", name, rec.ResourceType, field)
+			return x.forget(ctx, name)
+		}}, nil
+	}
 	switch rec.ResourceType {
 	case "lambda_function":
 		arn := rec.Get("lambda_arn")
@@ -745,10 +638,8 @@ func sweepStep(rec state.Record) (Step, error) {
 		id := rec.Get("rest_api_id")
 		return Step{Resource: name, Message: "Deleting Rest API: " + id, Calls: []PlannedCall{{"apigateway", "DeleteRestApi", id}},
 			run: func(ctx context.Context, x *executor) error {
-				if id != "" {
-					if _, err := x.c.APIGateway.DeleteRestApi(ctx, &apigateway.DeleteRestApiInput{RestApiId: aws.String(id)}); err != nil && !isNotFound(err) {
-						return err
-					}
+				if err := x.deleteRestAPI(ctx, id); err != nil {
+					return err
 				}
 				return x.forget(ctx, name)
 			}}, nil

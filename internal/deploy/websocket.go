@@ -62,15 +62,30 @@ func (pl *planner) websocketAPI(ctx context.Context, ws *appgraph.WebsocketAPI) 
 	record := func(id string) state.Record {
 		return state.Record{Name: ws.ResourceName, ResourceType: "websocket_api", Fields: []state.Field{{Key: "websocket_api_url", Value: x.arns.websocketURL(id, stage)}, {Key: "websocket_api_id", Value: id}}}
 	}
-	// routes creates an integration and a route per handler.
+	// routes creates an integration and a route per handler. Their ids are
+	// chosen by API Gateway: after a lost answer, the integration (one with
+	// the handler's URI that no route targets) or route (by its key) it
+	// made is adopted.
 	routes := func(ctx context.Context, x *executor, id string) error {
 		for _, h := range handlers {
-			in, err := x.c.APIGatewayV2.CreateIntegration(ctx, &apigatewayv2.CreateIntegrationInput{ApiId: aws.String(id), IntegrationType: v2types.IntegrationTypeAwsProxy,
-				IntegrationUri: aws.String(uri(h.fn)), ConnectionType: v2types.ConnectionTypeInternet, ContentHandlingStrategy: v2types.ContentHandlingStrategyConvertToText})
+			intID, err := x.createOnce(ctx, "integration", func(ctx context.Context) (string, error) {
+				out, err := x.c.APIGatewayV2.CreateIntegration(ctx, &apigatewayv2.CreateIntegrationInput{ApiId: aws.String(id), IntegrationType: v2types.IntegrationTypeAwsProxy,
+					IntegrationUri: aws.String(uri(h.fn)), ConnectionType: v2types.ConnectionTypeInternet, ContentHandlingStrategy: v2types.ContentHandlingStrategyConvertToText})
+				if err != nil {
+					return "", err
+				}
+				return deref(out.IntegrationId), nil
+			}, func(ctx context.Context) (string, error) { return x.unroutedIntegration(ctx, id, uri(h.fn)) })
 			if err != nil {
 				return err
 			}
-			if _, err := x.c.APIGatewayV2.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: aws.String(id), RouteKey: aws.String(h.routeKey), Target: aws.String("integrations/" + deref(in.IntegrationId))}); err != nil {
+			if _, err := x.createOnce(ctx, "route", func(ctx context.Context) (string, error) {
+				out, err := x.c.APIGatewayV2.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: aws.String(id), RouteKey: aws.String(h.routeKey), Target: aws.String("integrations/" + intID)})
+				if err != nil {
+					return "", err
+				}
+				return deref(out.RouteId), nil
+			}, func(ctx context.Context) (string, error) { return x.routeByKey(ctx, id, h.routeKey) }); err != nil {
 				return err
 			}
 		}
@@ -91,28 +106,25 @@ func (pl *planner) websocketAPI(ctx context.Context, ws *appgraph.WebsocketAPI) 
 		return nil
 	}
 
-	id := ""
+	recordedID := ""
 	if prev := x.state.Find(ws.ResourceName); prev != nil && prev.ResourceType == "websocket_api" {
-		id = prev.Get("websocket_api_id")
+		recordedID = prev.Get("websocket_api_id")
 	}
-	if id != "" {
-		if _, err := x.c.APIGatewayV2.GetApi(ctx, &apigatewayv2.GetApiInput{ApiId: aws.String(id)}); isNotFound(err) {
-			id = ""
-		} else if err != nil {
-			return nil, fmt.Errorf("apigateway:GetApi %s: %w", id, err)
-		}
+	found, dups, err := x.findV2API(ctx, v2types.ProtocolTypeWebsocket, ws.ResourceName, recordedID)
+	if err != nil {
+		return nil, err
 	}
-	if id == "" {
+	dupSteps := duplicateV2APISteps(ws.ResourceName, "Websocket API", dups)
+	if found == nil {
 		calls := append([]PlannedCall{{"apigatewayv2", "CreateApi", ws.APIName}}, routeCalls()...)
 		calls = append(calls, PlannedCall{"apigatewayv2", "CreateStage", stage})
 		calls = append(calls, permissionCalls(perms("<new>"))...)
-		return []Step{{Resource: ws.ResourceName, Message: "Creating websocket API: " + ws.APIName, Calls: calls, run: func(ctx context.Context, x *executor) error {
-			out, err := x.c.APIGatewayV2.CreateApi(ctx, &apigatewayv2.CreateApiInput{Name: aws.String(ws.APIName), ProtocolType: v2types.ProtocolTypeWebsocket,
-				RouteSelectionExpression: aws.String("$request.body.action")})
+		return append([]Step{{Resource: ws.ResourceName, Message: "Creating websocket API: " + ws.APIName, Calls: calls, run: func(ctx context.Context, x *executor) error {
+			id, err := x.createV2API(ctx, &apigatewayv2.CreateApiInput{Name: aws.String(ws.APIName), ProtocolType: v2types.ProtocolTypeWebsocket,
+				RouteSelectionExpression: aws.String("$request.body.action"), Tags: x.ownTags(ws.ResourceName)}, ws.ResourceName)
 			if err != nil {
 				return err
 			}
-			id := deref(out.ApiId)
 			if err := x.record(ctx, record(id)); err != nil {
 				return err
 			}
@@ -123,8 +135,10 @@ func (pl *planner) websocketAPI(ctx context.Context, ws *appgraph.WebsocketAPI) 
 				return err
 			}
 			return x.addPermissions(ctx, perms(id))
-		}}}, nil
+		}}}, dupSteps...), nil
 	}
+	id := found.id
+	tags := x.missingTags(found.tags, ws.ResourceName)
 
 	// Compare the routes and their integrations with the app's.
 	gotRoutes, err := x.c.APIGatewayV2.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: aws.String(id)})
@@ -173,12 +187,21 @@ func (pl *planner) websocketAPI(ctx context.Context, ws *appgraph.WebsocketAPI) 
 		return nil, err
 	}
 	calls = append(calls, permissionCalls(missing)...)
+	if tags != nil {
+		calls = append(calls, PlannedCall{"apigatewayv2", "TagResource", id})
+	}
 	msg := ""
-	if !current {
+	switch {
+	case recordedID != id:
+		msg = "Adopting websocket API: " + id + " (found by its tags; it had no record)"
+	case !current:
 		msg = "Updating websocket API"
 	}
-	return []Step{{Resource: ws.ResourceName, Message: msg, Calls: calls, run: func(ctx context.Context, x *executor) error {
+	return append([]Step{{Resource: ws.ResourceName, Message: msg, Calls: calls, run: func(ctx context.Context, x *executor) error {
 		if err := x.record(ctx, record(id)); err != nil {
+			return err
+		}
+		if err := x.tagV2(ctx, id, tags); err != nil {
 			return err
 		}
 		if !current {
@@ -202,7 +225,44 @@ func (pl *planner) websocketAPI(ctx context.Context, ws *appgraph.WebsocketAPI) 
 			}
 		}
 		return x.addPermissions(ctx, perms(id))
-	}}}, nil
+	}}}, dupSteps...), nil
+}
+
+// unroutedIntegration returns an integration of the API with this URI
+// that no route targets ("" if none).
+func (x *executor) unroutedIntegration(ctx context.Context, apiID, uri string) (string, error) {
+	routes, err := x.c.APIGatewayV2.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: aws.String(apiID)})
+	if err != nil {
+		return "", err
+	}
+	used := map[string]bool{}
+	for _, r := range routes.Items {
+		used[strings.TrimPrefix(deref(r.Target), "integrations/")] = true
+	}
+	ints, err := x.c.APIGatewayV2.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(apiID)})
+	if err != nil {
+		return "", err
+	}
+	for _, in := range ints.Items {
+		if deref(in.IntegrationUri) == uri && !used[deref(in.IntegrationId)] {
+			return deref(in.IntegrationId), nil
+		}
+	}
+	return "", nil
+}
+
+// routeByKey returns the id of the API's route with this key ("" if none).
+func (x *executor) routeByKey(ctx context.Context, apiID, key string) (string, error) {
+	routes, err := x.c.APIGatewayV2.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: aws.String(apiID)})
+	if err != nil {
+		return "", err
+	}
+	for _, r := range routes.Items {
+		if deref(r.RouteKey) == key {
+			return deref(r.RouteId), nil
+		}
+	}
+	return "", nil
 }
 
 func sweepWebsocketAPI(rec state.Record) Step {

@@ -1,63 +1,17 @@
 package gateway
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/gochalice/chalice/internal/gateway/check"
 	"github.com/gochalice/chalice/manifest"
 )
-
-// authResult is an authorizer's answer.
-type authResult struct {
-	PrincipalID    string         `json:"principalId"`
-	Context        map[string]any `json:"context"`
-	PolicyDocument struct {
-		Statement []struct {
-			Effect   string          `json:"Effect"`
-			Action   json.RawMessage `json:"Action"`
-			Resource json.RawMessage `json:"Resource"`
-		} `json:"Statement"`
-	} `json:"policyDocument"`
-}
-
-// allows reports whether the policy allows execute-api:Invoke on arn.
-func (a *authResult) allows(arn string) bool {
-	for _, st := range a.PolicyDocument.Statement {
-		if st.Effect != "Allow" || !hasString(st.Action, "execute-api:Invoke") {
-			continue
-		}
-		for _, res := range stringList(st.Resource) {
-			if arnMatches(res, arn) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func stringList(raw json.RawMessage) []string {
-	var one string
-	if json.Unmarshal(raw, &one) == nil {
-		return []string{one}
-	}
-	var many []string
-	_ = json.Unmarshal(raw, &many)
-	return many
-}
-
-func hasString(raw json.RawMessage, want string) bool {
-	for _, s := range stringList(raw) {
-		if s == want || s == "execute-api:*" || s == "*" {
-			return true
-		}
-	}
-	return false
-}
 
 func (g *Gateway) warnOnce(key, msg string) {
 	if _, loaded := g.warned.LoadOrStore(key, true); !loaded {
@@ -96,16 +50,18 @@ func (g *Gateway) authorize(w http.ResponseWriter, r *http.Request, rt *manifest
 		return false
 	}
 	arn := g.localARN(r.Method, r.URL.EscapedPath())
-	res, status := g.runAuthorizer(r, au, token, arn)
+	res, status, reason := g.runAuthorizer(r, au, token, arn)
 	switch status {
 	case http.StatusUnauthorized:
 		writeGatewayError(w, http.StatusUnauthorized, reqID, "UnauthorizedException", `{"message":"Unauthorized"}`)
 		return false
 	case http.StatusInternalServerError:
+		g.logFailure(r, reqID, status, reason)
 		writeGatewayError(w, http.StatusInternalServerError, reqID, "AuthorizerConfigurationException", `{"message":null}`)
 		return false
 	}
-	if !res.allows(arn) {
+	if !res.Allows(arn) {
+		g.log(r, slog.LevelDebug, reqID, http.StatusForbidden, fmt.Sprintf("authorizer %s's policy does not allow %s", au.Name, arn))
 		writeGatewayError(w, http.StatusForbidden, reqID, "AccessDeniedException", `{"Message": "User is not authorized to access this resource"}`)
 		return false
 	}
@@ -118,43 +74,62 @@ func (g *Gateway) authorize(w http.ResponseWriter, r *http.Request, rt *manifest
 	return true
 }
 
-// runAuthorizer invokes a built-in authorizer (or answers from the cache).
-// The status is 0 on success, 401 or 500 otherwise.
-func (g *Gateway) runAuthorizer(r *http.Request, au manifest.Authorizer, token, arn string) (*authResult, int) {
+// runAuthorizer invokes a built-in TOKEN authorizer (or answers from the
+// cache). The status is 0 on success, 401 or 500 (with the reason)
+// otherwise.
+func (g *Gateway) runAuthorizer(r *http.Request, au manifest.Authorizer, token, arn string) (*check.Policy, int, string) {
 	key := au.Name + "\x00" + token
-	if g.opts.CacheAuthorizers {
-		g.cacheMu.Lock()
-		c, ok := g.cache[key]
-		g.cacheMu.Unlock()
-		if ok && g.now().Before(c.expires) {
-			return c.result, 0
-		}
+	if c, ok := g.cached(key); ok {
+		return c.result, 0, ""
 	}
 	payload, _ := json.Marshal(map[string]string{"type": "TOKEN", "authorizationToken": token, "methodArn": arn})
 	out, err := g.inv.Invoke(r.Context(), au.Function, payload)
 	if err != nil {
 		if isUnauthorized(err) {
-			return nil, http.StatusUnauthorized
+			return nil, http.StatusUnauthorized, ""
 		}
-		g.opts.Warn(fmt.Sprintf("authorizer %s failed: %v", au.Name, err))
-		return nil, http.StatusInternalServerError
-	}
-	var res *authResult
-	if err := json.Unmarshal(out, &res); err != nil || res == nil {
-		return nil, http.StatusInternalServerError
-	}
-	if g.opts.CacheAuthorizers {
-		ttl := 300
-		if au.TTLSeconds != nil {
-			ttl = *au.TTLSeconds
+		reason := fmt.Sprintf("authorizer %s failed: %v", au.Name, err)
+		if g.opts.Logger == nil {
+			g.opts.Warn(reason)
 		}
-		if ttl > 0 {
-			g.cacheMu.Lock()
-			g.cache[key] = cachedAuth{result: res, expires: g.now().Add(time.Duration(ttl) * time.Second)}
-			g.cacheMu.Unlock()
-		}
+		return nil, http.StatusInternalServerError, reason
 	}
-	return res, 0
+	res, err := check.DecodePolicy(out)
+	if err != nil {
+		return nil, http.StatusInternalServerError, fmt.Sprintf("authorizer %s: %v", au.Name, err)
+	}
+	g.store(key, au, cachedAuth{result: res})
+	return res, 0, ""
+}
+
+// cached returns a live cache entry (only when caching is on).
+func (g *Gateway) cached(key string) (cachedAuth, bool) {
+	if !g.opts.CacheAuthorizers {
+		return cachedAuth{}, false
+	}
+	g.cacheMu.Lock()
+	c, ok := g.cache[key]
+	g.cacheMu.Unlock()
+	return c, ok && g.now().Before(c.expires)
+}
+
+// store caches an authorizer answer for its TTL (300 s when unset; 0
+// disables caching), when caching is on.
+func (g *Gateway) store(key string, au manifest.Authorizer, c cachedAuth) {
+	if !g.opts.CacheAuthorizers {
+		return
+	}
+	ttl := 300
+	if au.TTLSeconds != nil {
+		ttl = *au.TTLSeconds
+	}
+	if ttl <= 0 {
+		return
+	}
+	c.expires = g.now().Add(time.Duration(ttl) * time.Second)
+	g.cacheMu.Lock()
+	g.cache[key] = c
+	g.cacheMu.Unlock()
 }
 
 // isUnauthorized reports a function error whose message is "Unauthorized",
@@ -172,18 +147,5 @@ func isUnauthorized(err error) bool {
 // jwtClaims decodes a JWT's payload without checking its signature (as
 // chalice local does; API Gateway checks it when deployed).
 func jwtClaims(token string) (map[string]any, error) {
-	token = strings.TrimPrefix(token, "Bearer ")
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return nil, fmt.Errorf("not a JWT")
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return nil, fmt.Errorf("JWT payload: %w", err)
-	}
-	var claims map[string]any
-	if err := json.Unmarshal(raw, &claims); err != nil {
-		return nil, fmt.Errorf("JWT payload: %w", err)
-	}
-	return claims, nil
+	return check.DecodeJWT(strings.TrimPrefix(token, "Bearer "))
 }

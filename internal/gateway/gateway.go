@@ -1,10 +1,14 @@
-// Package gateway emulates API Gateway's REST API (proxy integration) in
-// front of an app's functions, with the semantics of `chalice local`:
-// route matching, 403 Missing Authentication Token, synthesised OPTIONS
-// preflights, built-in authorizers, binary bodies and Lambda proxy
-// responses. It talks to the app only through an Invoker, so the same
-// gateway serves the in-process test client (chalicetest) and the real
-// app binary running under the Lambda Runtime API emulator (gochalice local).
+// Package gateway emulates API Gateway in front of an app's functions: a
+// REST API (proxy integration, payload format 1.0) with the semantics of
+// `chalice local` where they help development (403 Missing Authentication
+// Token, synthesised OPTIONS preflights, built-in authorizers) and of
+// deployed API Gateway elsewhere, or an HTTP API (payload format 2.0) as
+// its documentation describes it (docs/LOCAL.md lists the behaviours).
+// Function responses are checked as API Gateway checks them (status,
+// headers, base64, size) before they reach net/http. It talks to the app
+// only through an Invoker, so the same gateway serves the in-process test
+// client (chalicetest) and the real app binary running under the Lambda
+// Runtime API emulator (gochalice local).
 package gateway
 
 import (
@@ -15,16 +19,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
+	"github.com/gochalice/chalice/internal/gateway/check"
 	"github.com/gochalice/chalice/internal/route"
 	"github.com/gochalice/chalice/manifest"
 )
@@ -69,6 +73,17 @@ type Options struct {
 	MaxBodyBytes int64
 	// API is APIRest (default) or APIHTTP.
 	API string
+	// Logger, when set, receives one error record for every 5xx the
+	// gateway answers itself (REST 502/504 and authorizer 500s, HTTP API
+	// 500/503): the reason (the invoker's error, or why the function's
+	// response was rejected: not JSON, a bad status, an invalid header,
+	// bad base64, too large...), the method, the path and the request id.
+	// Authorizer denials are logged at debug level. Nil logs nothing.
+	Logger *slog.Logger
+	// MaxResponseBytes bounds a function's response (default
+	// DefaultMaxResponseBytes, Lambda's limit); larger ones are rejected
+	// like malformed ones.
+	MaxResponseBytes int
 }
 
 // Gateway is an http.Handler emulating API Gateway for one app.
@@ -81,16 +96,19 @@ type Gateway struct {
 	cacheMu sync.Mutex
 	cache   map[string]cachedAuth
 	now     func() time.Time
+	http    *httpAPI // set when emulating an HTTP API
 }
 
 type resource struct {
 	path    string
+	tmpl    *route.Template
 	methods map[string]*manifest.Route
 	order   []string
 }
 
 type cachedAuth struct {
-	result  *authResult
+	result  *check.Policy
+	simple  *check.Simple // HTTP API simple responses
 	expires time.Time
 }
 
@@ -101,6 +119,9 @@ func New(m *manifest.Manifest, inv Invoker, opts Options) (*Gateway, error) {
 	}
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.MaxResponseBytes <= 0 {
+		opts.MaxResponseBytes = DefaultMaxResponseBytes
 	}
 	switch opts.API {
 	case "":
@@ -122,7 +143,7 @@ func New(m *manifest.Manifest, inv Invoker, opts Options) (*Gateway, error) {
 			if err != nil {
 				return nil, fmt.Errorf("gateway: manifest route %s: %w", r.Path, err)
 			}
-			res = &resource{path: t.String(), methods: map[string]*manifest.Route{}}
+			res = &resource{path: t.String(), tmpl: t, methods: map[string]*manifest.Route{}}
 			if err := g.table.Add(t, res); err != nil {
 				return nil, fmt.Errorf("gateway: manifest route %s: %w", r.Path, err)
 			}
@@ -130,6 +151,22 @@ func New(m *manifest.Manifest, inv Invoker, opts Options) (*Gateway, error) {
 		}
 		res.methods[r.Method] = r
 		res.order = append(res.order, r.Method)
+	}
+	if opts.API == APIRest {
+		// A JWT authorizer exists only on HTTP APIs: serving its routes on a
+		// REST API would let every request through.
+		for _, au := range m.Authorizers {
+			if au.Type == manifest.AuthJWT {
+				return nil, fmt.Errorf("gateway: authorizer %s is a JWT authorizer, which only HTTP APIs have: serve the app as an HTTP API (--api http, api_type http)", au.Name)
+			}
+		}
+	}
+	if opts.API == APIHTTP {
+		h, err := newHTTPAPI(m, byPath)
+		if err != nil {
+			return nil, err
+		}
+		g.http = h
 	}
 	return g, nil
 }
@@ -169,28 +206,74 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	payload, err := json.Marshal(ev)
 	if err != nil {
+		g.logFailure(r, reqID, http.StatusInternalServerError, fmt.Sprintf("encoding the proxy event: %v", err))
 		writeGatewayError(w, http.StatusInternalServerError, reqID, "", `{"message": "Internal server error"}`)
 		return
 	}
 	out, err := g.inv.Invoke(r.Context(), manifest.APIHandlerName, payload)
 	if err != nil {
-		writeInvokeError(w, reqID, err)
+		g.writeInvokeError(w, r, reqID, err)
 		return
 	}
-	writeProxyResponse(w, reqID, out)
+	resp, err := check.RESTResponse(out, g.opts.MaxResponseBytes)
+	if err != nil {
+		g.logFailure(r, reqID, http.StatusBadGateway, err.Error())
+		writeGatewayError(w, http.StatusBadGateway, reqID, "", `{"message": "Internal server error"}`)
+		return
+	}
+	writeResponse(w, resp, "x-amzn-RequestId", reqID)
 }
 
 // TimeoutError is what an Invoker returns when the function ran past its
 // timeout; the gateway answers 504.
 type TimeoutError interface{ Timeout() bool }
 
-func writeInvokeError(w http.ResponseWriter, reqID string, err error) {
+// isTimeout reports an error implementing TimeoutError with Timeout() true.
+func isTimeout(err error) bool {
 	var te TimeoutError
-	if errors.As(err, &te) && te.Timeout() {
+	return errors.As(err, &te) && te.Timeout()
+}
+
+// writeInvokeError answers a failed invocation: 504 for a timeout, 502
+// for anything else, logging the invoker's error.
+func (g *Gateway) writeInvokeError(w http.ResponseWriter, r *http.Request, reqID string, err error) {
+	if isTimeout(err) {
+		g.logFailure(r, reqID, http.StatusGatewayTimeout, err.Error())
 		writeGatewayError(w, http.StatusGatewayTimeout, reqID, "", `{"message": "Endpoint request timed out"}`)
 		return
 	}
+	g.logFailure(r, reqID, http.StatusBadGateway, err.Error())
 	writeGatewayError(w, http.StatusBadGateway, reqID, "", `{"message": "Internal server error"}`)
+}
+
+// logFailure records a 5xx the gateway answers itself.
+func (g *Gateway) logFailure(r *http.Request, reqID string, status int, reason string) {
+	g.log(r, slog.LevelError, reqID, status, reason)
+}
+
+func (g *Gateway) log(r *http.Request, level slog.Level, reqID string, status int, reason string) {
+	if g.opts.Logger == nil {
+		return
+	}
+	g.opts.Logger.LogAttrs(r.Context(), level, "gateway answered "+strconv.Itoa(status)+" "+http.StatusText(status),
+		slog.Int("status", status), slog.String("reason", reason), slog.String("method", r.Method),
+		slog.String("path", r.URL.EscapedPath()), slog.String("requestId", reqID))
+}
+
+// DefaultMaxResponseBytes is Lambda's limit on a synchronous invocation's
+// response (6 MB); a function answering more fails, and API Gateway with it.
+const DefaultMaxResponseBytes = check.DefaultMaxResponseBytes
+
+// writeResponse writes a checked function response.
+func writeResponse(w http.ResponseWriter, resp *check.Response, idHeader, reqID string) {
+	h := w.Header()
+	for k, vs := range resp.Header {
+		h[k] = vs
+	}
+	h.Set(idHeader, reqID)
+	h.Set("Content-Length", strconv.Itoa(len(resp.Body)))
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(resp.Body)
 }
 
 func readBody(r *http.Request, limit int64) ([]byte, error) {
@@ -361,79 +444,8 @@ func isBinary(contentType string, binaryTypes []string) bool {
 	return false
 }
 
-// proxyResponse is what the api_handler returns.
-type proxyResponse struct {
-	StatusCode        int                 `json:"statusCode"`
-	Headers           map[string]string   `json:"headers"`
-	MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
-	Body              *string             `json:"body"`
-	IsBase64Encoded   bool                `json:"isBase64Encoded"`
-}
-
-func writeProxyResponse(w http.ResponseWriter, reqID string, out []byte) {
-	var pr proxyResponse
-	if err := json.Unmarshal(out, &pr); err != nil || pr.StatusCode < 100 || pr.StatusCode > 599 {
-		writeGatewayError(w, http.StatusBadGateway, reqID, "", `{"message": "Internal server error"}`)
-		return
-	}
-	body, err := responseBody(pr.Body, pr.IsBase64Encoded)
-	if err != nil {
-		writeGatewayError(w, http.StatusBadGateway, reqID, "", `{"message": "Internal server error"}`)
-		return
-	}
-	h := w.Header()
-	for k, v := range pr.Headers {
-		h[http.CanonicalHeaderKey(k)] = []string{v}
-	}
-	// Multi-value headers win over single ones of the same name, as API
-	// Gateway merges them.
-	names := make([]string, 0, len(pr.MultiValueHeaders))
-	for k := range pr.MultiValueHeaders {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		h[http.CanonicalHeaderKey(k)] = append([]string(nil), pr.MultiValueHeaders[k]...)
-	}
-	if h.Get("Content-Type") == "" && len(body) > 0 {
-		h.Set("Content-Type", "application/json")
-	}
-	h.Set("x-amzn-RequestId", reqID)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(pr.StatusCode)
-	_, _ = w.Write(body)
-}
-
-// responseBody decodes a proxy response body (nil when absent).
-func responseBody(body *string, isBase64 bool) ([]byte, error) {
-	switch {
-	case body == nil:
-		return nil, nil
-	case isBase64:
-		return base64.StdEncoding.DecodeString(*body)
-	}
-	return []byte(*body), nil
-}
-
-// arnMatches is Chalice's ARNMatcher: '*' matches any run of characters,
-// '?' one character, the rest literally, anchored at both ends.
-func arnMatches(resource, arn string) bool {
-	var sb strings.Builder
-	sb.WriteString("^")
-	for _, r := range resource {
-		switch r {
-		case '*':
-			sb.WriteString(".*?")
-		case '?':
-			sb.WriteString(".")
-		default:
-			sb.WriteString(regexp.QuoteMeta(string(r)))
-		}
-	}
-	sb.WriteString("$")
-	re, err := regexp.Compile(sb.String())
-	return err == nil && re.MatchString(arn)
-}
+// arnMatches is Chalice's ARNMatcher (check.ARNMatches).
+func arnMatches(resource, arn string) bool { return check.ARNMatches(resource, arn) }
 
 // localARN is the method ARN chalice local passes to authorizers.
 func (g *Gateway) localARN(method, path string) string {

@@ -3,13 +3,17 @@ package gateway
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/gochalice/chalice/internal/gateway/check"
+	"github.com/gochalice/chalice/internal/route"
 	"github.com/gochalice/chalice/manifest"
 )
 
@@ -18,6 +22,84 @@ const (
 	APIRest = "rest" // REST API, payload format 1.0 (default, as Chalice)
 	APIHTTP = "http" // HTTP API, payload format 2.0
 )
+
+// methodAny is the route method that matches every method no other route
+// of the path defines.
+const methodAny = "ANY"
+
+// httpAPI is what an HTTP API needs beyond the REST emulation: routes
+// chosen by path and method together, the API-wide CORS configuration and
+// the authorizers' identity sources.
+type httpAPI struct {
+	// byMethod holds, per method named in the manifest, the resources
+	// defining that method or ANY; anyOnly those defining ANY (for other
+	// methods). Matching a method's table finds the most specific path
+	// that accepts the method, as HTTP APIs select routes.
+	byMethod map[string]*route.Table[*resource]
+	anyOnly  route.Table[*resource]
+	cors     *httpCORS
+	auth     map[string]*httpAuthorizer
+}
+
+func newHTTPAPI(m *manifest.Manifest, byPath map[string]*resource) (*httpAPI, error) {
+	h := &httpAPI{byMethod: map[string]*route.Table[*resource]{}, auth: map[string]*httpAuthorizer{}}
+	paths := make([]string, 0, len(byPath))
+	for p := range byPath {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		res := byPath[p]
+		for _, method := range res.order {
+			if method == methodAny {
+				if err := h.anyOnly.Add(res.tmpl, res); err != nil {
+					return nil, fmt.Errorf("gateway: route ANY %s: %w", p, err)
+				}
+				continue
+			}
+			if h.byMethod[method] == nil {
+				h.byMethod[method] = &route.Table[*resource]{}
+			}
+		}
+	}
+	for method, tb := range h.byMethod {
+		for _, p := range paths {
+			res := byPath[p]
+			if res.methods[method] != nil || res.methods[methodAny] != nil {
+				if err := tb.Add(res.tmpl, res); err != nil {
+					return nil, fmt.Errorf("gateway: route %s %s: %w", method, p, err)
+				}
+			}
+		}
+	}
+	h.cors = newHTTPCORS(m.Routes)
+	for _, au := range m.Authorizers {
+		ha, err := newHTTPAuthorizer(au)
+		if err != nil {
+			return nil, err
+		}
+		h.auth[au.Name] = ha
+	}
+	return h, nil
+}
+
+// match finds the route for method and path: the most specific path
+// defining the method, or else ANY.
+func (h *httpAPI) match(method, path string) (*resource, *manifest.Route, route.Params, bool) {
+	tb := h.byMethod[method]
+	if tb == nil {
+		tb = &h.anyOnly
+	}
+	_, res, params, ok := tb.Match(path)
+	if !ok {
+		return nil, nil, route.Params{}, false
+	}
+	rt := res.methods[method]
+	if rt == nil {
+		rt = res.methods[methodAny]
+	}
+	return res, rt, params, true
+}
 
 // httpAPIEvent is the HTTP API payload format 2.0.
 type httpAPIEvent struct {
@@ -41,43 +123,121 @@ type httpAPIContext struct {
 	Authorizer   map[string]any `json:"authorizer,omitempty"`
 	DomainName   string         `json:"domainName"`
 	DomainPrefix string         `json:"domainPrefix"`
-	HTTP         struct {
-		Method    string `json:"method"`
-		Path      string `json:"path"`
-		Protocol  string `json:"protocol"`
-		SourceIP  string `json:"sourceIp"`
-		UserAgent string `json:"userAgent"`
-	} `json:"http"`
-	RequestID string `json:"requestId"`
-	RouteKey  string `json:"routeKey"`
-	Stage     string `json:"stage"`
-	Time      string `json:"time"`
-	TimeEpoch int64  `json:"timeEpoch"`
+	HTTP         httpDesc       `json:"http"`
+	RequestID    string         `json:"requestId"`
+	RouteKey     string         `json:"routeKey"`
+	Stage        string         `json:"stage"`
+	Time         string         `json:"time"`
+	TimeEpoch    int64          `json:"timeEpoch"`
+}
+
+type httpDesc struct {
+	Method    string `json:"method"`
+	Path      string `json:"path"`
+	Protocol  string `json:"protocol"`
+	SourceIP  string `json:"sourceIp"`
+	UserAgent string `json:"userAgent"`
+}
+
+// HTTP API error bodies.
+const (
+	bodyNotFound     = `{"message":"Not Found"}`
+	bodyUnauthorized = `{"message":"Unauthorized"}`
+	bodyForbidden    = `{"message":"Forbidden"}`
+	bodyInternal     = `{"message":"Internal Server Error"}`
+	bodyUnavailable  = `{"message":"Service Unavailable"}`
+)
+
+// httpRequestIDHeader carries the request id of HTTP API responses.
+const httpRequestIDHeader = "Apigw-Requestid"
+
+func writeHTTPError(w http.ResponseWriter, status int, reqID, body string) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set(httpRequestIDHeader, reqID)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
 }
 
 // serveHTTPAPI answers one request as an HTTP API (v2) would.
 func (g *Gateway) serveHTTPAPI(w http.ResponseWriter, r *http.Request, body []byte, reqID string) {
+	h := g.http
 	rawPath := r.URL.EscapedPath()
-	_, res, params, ok := g.table.Match(rawPath)
-	var rt *manifest.Route
-	if ok {
-		rt = res.methods[r.Method]
-	}
-	if rt == nil {
-		if ok && r.Method == http.MethodOptions && preflightCORS(res) != nil {
-			writePreflight(w, res, reqID)
+	res, rt, params, ok := h.match(r.Method, rawPath)
+	if !ok {
+		if h.cors != nil && isPreflight(r) {
+			h.cors.writePreflight(w, r, reqID)
 			return
 		}
-		writeGatewayError(w, http.StatusNotFound, reqID, "", `{"message":"Not Found"}`)
+		writeHTTPError(w, http.StatusNotFound, reqID, bodyNotFound)
 		return
 	}
-	now := g.now()
-	ev := &httpAPIEvent{
-		Version: "2.0", RouteKey: r.Method + " " + res.path, RawPath: rawPath, RawQueryString: r.URL.RawQuery,
-		Headers: map[string]string{}, PathParameters: params.Map(), StageVariables: g.opts.StageVariables,
+	ev := g.httpEvent(r, res, rt, params, body, reqID)
+	if rt.Authorizer != "" {
+		if status, reason := g.authorizeHTTPAPI(r, rt, ev); status != 0 {
+			switch status {
+			case http.StatusUnauthorized:
+				g.log(r, slog.LevelDebug, reqID, status, reason)
+				writeHTTPError(w, status, reqID, bodyUnauthorized)
+			case http.StatusForbidden:
+				g.log(r, slog.LevelDebug, reqID, status, reason)
+				writeHTTPError(w, status, reqID, bodyForbidden)
+			default:
+				g.logFailure(r, reqID, http.StatusInternalServerError, reason)
+				writeHTTPError(w, http.StatusInternalServerError, reqID, bodyInternal)
+			}
+			return
+		}
 	}
-	if len(ev.PathParameters) == 0 {
-		ev.PathParameters = nil
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		g.logFailure(r, reqID, http.StatusInternalServerError, fmt.Sprintf("encoding the event: %v", err))
+		writeHTTPError(w, http.StatusInternalServerError, reqID, bodyInternal)
+		return
+	}
+	out, err := g.inv.Invoke(r.Context(), manifest.APIHandlerName, payload)
+	if err != nil {
+		if isTimeout(err) {
+			g.logFailure(r, reqID, http.StatusServiceUnavailable, err.Error())
+			writeHTTPError(w, http.StatusServiceUnavailable, reqID, bodyUnavailable)
+			return
+		}
+		g.logFailure(r, reqID, http.StatusInternalServerError, err.Error())
+		writeHTTPError(w, http.StatusInternalServerError, reqID, bodyInternal)
+		return
+	}
+	resp, err := check.HTTPAPIResponse(out, g.opts.MaxResponseBytes)
+	if err != nil {
+		g.logFailure(r, reqID, http.StatusInternalServerError, err.Error())
+		writeHTTPError(w, http.StatusInternalServerError, reqID, bodyInternal)
+		return
+	}
+	if h.cors != nil {
+		h.cors.apply(resp.Header, r)
+	}
+	writeResponse(w, resp, httpRequestIDHeader, reqID)
+}
+
+// httpEvent builds the payload format 2.0 event: lower-case header names
+// with repeated headers joined by commas, cookies apart, query parameters
+// and path parameters URL-decoded, and the body base64-encoded unless it
+// is UTF-8 text of a text content type.
+func (g *Gateway) httpEvent(r *http.Request, res *resource, rt *manifest.Route, params route.Params, body []byte, reqID string) *httpAPIEvent {
+	now := g.now()
+	rawPath := r.URL.EscapedPath()
+	routeKey := rt.Method + " " + res.path
+	ev := &httpAPIEvent{
+		Version: "2.0", RouteKey: routeKey, RawPath: rawPath, RawQueryString: r.URL.RawQuery,
+		Headers: map[string]string{}, StageVariables: g.opts.StageVariables,
+	}
+	if params.Len() > 0 {
+		ev.PathParameters = params.Map()
+		for k, v := range ev.PathParameters {
+			if d, err := url.PathUnescape(v); err == nil {
+				ev.PathParameters[k] = d
+			}
+		}
 	}
 	for k, vs := range r.Header {
 		lk := strings.ToLower(k)
@@ -112,46 +272,10 @@ func (g *Gateway) serveHTTPAPI(w http.ResponseWriter, r *http.Request, body []by
 	}
 	c := &ev.RequestContext
 	c.AccountID, c.APIID, c.DomainName, c.DomainPrefix = LocalAccountID, LocalAPIID, r.Host, LocalAPIID
-	c.HTTP.Method, c.HTTP.Path, c.HTTP.Protocol, c.HTTP.SourceIP, c.HTTP.UserAgent = r.Method, rawPath, r.Proto, LocalSourceIP, r.UserAgent()
-	c.RequestID, c.RouteKey, c.Stage = reqID, ev.RouteKey, g.opts.Stage
+	c.HTTP = httpDesc{Method: r.Method, Path: rawPath, Protocol: r.Proto, SourceIP: LocalSourceIP, UserAgent: r.UserAgent()}
+	c.RequestID, c.RouteKey, c.Stage = reqID, routeKey, g.opts.Stage
 	c.Time, c.TimeEpoch = now.UTC().Format("02/Jan/2006:15:04:05 -0700"), now.UnixMilli()
-
-	if rt.Authorizer != "" {
-		ok, status := g.authorizeHTTPAPI(r, rt, ev)
-		if !ok {
-			msg := map[int]string{401: `{"message":"Unauthorized"}`, 403: `{"message":"Forbidden"}`}[status]
-			if msg == "" {
-				msg = `{"message":"Internal Server Error"}`
-			}
-			writeGatewayError(w, status, reqID, "", msg)
-			return
-		}
-	}
-	payload, err := json.Marshal(ev)
-	if err != nil {
-		writeGatewayError(w, http.StatusInternalServerError, reqID, "", `{"message":"Internal Server Error"}`)
-		return
-	}
-	out, err := g.inv.Invoke(r.Context(), manifest.APIHandlerName, payload)
-	if err != nil {
-		var te TimeoutError
-		if errors.As(err, &te) && te.Timeout() {
-			writeGatewayError(w, http.StatusServiceUnavailable, reqID, "", `{"message":"Service Unavailable"}`)
-			return
-		}
-		writeGatewayError(w, http.StatusInternalServerError, reqID, "", `{"message":"Internal Server Error"}`)
-		return
-	}
-	writeHTTPAPIResponse(w, reqID, out)
-}
-
-func preflightCORS(res *resource) *manifest.CORS {
-	for _, m := range res.order {
-		if c := res.methods[m].CORS; c != nil {
-			return c
-		}
-	}
-	return nil
+	return ev
 }
 
 // isTextType reports the content types an HTTP API passes as text.
@@ -161,80 +285,106 @@ func isTextType(ct string) bool {
 		ct == "application/x-www-form-urlencoded" || ct == "application/javascript"
 }
 
-// authorizeHTTPAPI runs the route's authorizer for an HTTP API request.
-func (g *Gateway) authorizeHTTPAPI(r *http.Request, rt *manifest.Route, ev *httpAPIEvent) (bool, int) {
-	au, ok := g.m.Authorizer(rt.Authorizer)
-	if !ok || au.Type != manifest.AuthBuiltin {
-		if ok && au.Type == manifest.AuthCognito {
-			if claims, err := jwtClaims(r.Header.Get(au.Header)); err == nil {
-				ev.RequestContext.Authorizer = map[string]any{"jwt": map[string]any{"claims": claims, "scopes": nil}}
-				return true, 0
-			}
-		}
-		g.warnOnce("http:"+rt.Authorizer, "authorizer "+rt.Authorizer+" is not checked locally; all requests to its routes are allowed.")
-		return true, 0
-	}
-	token := r.Header.Get(au.Header)
-	if token == "" {
-		return false, http.StatusUnauthorized
-	}
-	arn := g.localARN(r.Method, r.URL.EscapedPath())
-	res, status := g.runAuthorizer(r, au, token, arn)
-	if status != 0 {
-		return false, status
-	}
-	if !res.allows(arn) {
-		return false, http.StatusForbidden
-	}
-	ctx := map[string]any{"principalId": res.PrincipalID}
-	for k, v := range res.Context {
-		ctx[k] = v
-	}
-	ev.RequestContext.Authorizer = map[string]any{"lambda": ctx}
-	return true, 0
+// isPreflight reports a CORS preflight request (Fetch standard): OPTIONS
+// with Origin and Access-Control-Request-Method.
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != ""
 }
 
-type httpAPIResponse struct {
-	StatusCode      *int              `json:"statusCode"`
-	Headers         map[string]string `json:"headers"`
-	Cookies         []string          `json:"cookies"`
-	Body            *string           `json:"body"`
-	IsBase64Encoded bool              `json:"isBase64Encoded"`
+// httpCORS is an HTTP API's CORS configuration. HTTP APIs have one for the
+// whole API, which `gochalice package` takes from the routes' (equal)
+// Chalice CORS configurations: the first route's settings, and as allowed
+// methods every method with CORS plus OPTIONS.
+type httpCORS struct {
+	origin        string
+	allowHeaders  string
+	allowMethods  string
+	exposeHeaders string
+	maxAge        string
+	credentials   bool
 }
 
-// writeHTTPAPIResponse interprets a payload 2.0 response. Without a
-// statusCode the whole output is the JSON body (HTTP API's inference).
-func writeHTTPAPIResponse(w http.ResponseWriter, reqID string, out []byte) {
-	var pr httpAPIResponse
-	if err := json.Unmarshal(out, &pr); err != nil || pr.StatusCode == nil {
-		if !json.Valid(out) {
-			writeGatewayError(w, http.StatusInternalServerError, reqID, "", `{"message":"Internal Server Error"}`)
-			return
+func newHTTPCORS(routes []manifest.Route) *httpCORS {
+	var cfg *manifest.CORS
+	methods := []string{http.MethodOptions}
+	for _, r := range routes {
+		if r.CORS == nil {
+			continue
 		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", strconv.Itoa(len(out)))
-		w.Header().Set("Apigw-Requestid", reqID)
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(out)
-		return
+		if cfg == nil {
+			cfg = r.CORS
+		}
+		if m := strings.ToUpper(r.Method); !slices.Contains(methods, m) {
+			methods = append(methods, m)
+		}
 	}
-	body, err := responseBody(pr.Body, pr.IsBase64Encoded)
-	if err != nil {
-		writeGatewayError(w, http.StatusInternalServerError, reqID, "", `{"message":"Internal Server Error"}`)
-		return
+	if cfg == nil {
+		return nil
 	}
+	slices.Sort(methods)
+	c := &httpCORS{origin: cfg.AllowOrigin, allowHeaders: strings.Join(cfg.AllowHeaders, ","),
+		allowMethods: strings.Join(methods, ","), exposeHeaders: strings.Join(cfg.ExposeHeaders, ","), credentials: cfg.AllowCredentials}
+	if cfg.MaxAge != nil {
+		c.maxAge = strconv.Itoa(*cfg.MaxAge)
+	}
+	return c
+}
+
+// allowOrigin returns the Access-Control-Allow-Origin value for a request
+// origin, or "" when the origin is not allowed.
+func (c *httpCORS) allowOrigin(origin string) string {
+	switch {
+	case origin == "":
+		return ""
+	case c.origin == "*":
+		return "*"
+	case c.origin == origin:
+		return origin
+	}
+	return ""
+}
+
+// writePreflight answers a preflight request itself, without invoking the
+// function: 204 with the configured headers (none when the origin is not
+// allowed).
+func (c *httpCORS) writePreflight(w http.ResponseWriter, r *http.Request, reqID string) {
 	h := w.Header()
-	for k, v := range pr.Headers {
-		h.Set(k, v)
+	if o := c.allowOrigin(r.Header.Get("Origin")); o != "" {
+		h.Set("Access-Control-Allow-Origin", o)
+		h.Set("Access-Control-Allow-Methods", c.allowMethods)
+		if c.allowHeaders != "" {
+			h.Set("Access-Control-Allow-Headers", c.allowHeaders)
+		}
+		if c.maxAge != "" {
+			h.Set("Access-Control-Max-Age", c.maxAge)
+		}
+		if c.credentials {
+			h.Set("Access-Control-Allow-Credentials", "true")
+		}
 	}
-	for _, c := range pr.Cookies {
-		h.Add("Set-Cookie", c)
+	h.Set(httpRequestIDHeader, reqID)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// apply replaces the function's CORS headers with the configured ones:
+// HTTP APIs ignore a backend's CORS headers and add their own to the
+// response of a CORS request (one with an allowed Origin).
+func (c *httpCORS) apply(hdr map[string][]string, r *http.Request) {
+	h := http.Header(hdr)
+	for k := range h {
+		if strings.HasPrefix(k, "Access-Control-") {
+			delete(h, k)
+		}
 	}
-	if h.Get("Content-Type") == "" && len(body) > 0 {
-		h.Set("Content-Type", "application/json")
+	o := c.allowOrigin(r.Header.Get("Origin"))
+	if o == "" {
+		return
 	}
-	h.Set("Apigw-Requestid", reqID)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(*pr.StatusCode)
-	_, _ = w.Write(body)
+	h.Set("Access-Control-Allow-Origin", o)
+	if c.exposeHeaders != "" {
+		h.Set("Access-Control-Expose-Headers", c.exposeHeaders)
+	}
+	if c.credentials {
+		h.Set("Access-Control-Allow-Credentials", "true")
+	}
 }

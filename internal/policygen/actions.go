@@ -236,8 +236,12 @@ func apigatewayVerb(verbs map[string]string, op string) string {
 // design brief (Chalice's policies-extra.json grants s3:PutObject and
 // s3:AbortMultipartUpload for upload_file); rds auth tokens are authorised
 // by rds-db:connect (RDS user guide, "Creating and using an IAM policy for
-// IAM database access").
+// IAM database access"). gochalice's own web package is another module,
+// so its SDK calls are listed here too: Tasks.Enqueue sends the task with
+// sqs:SendMessage after looking the queue's URL up with sqs:GetQueueUrl
+// (web/tasks.go; TestWebTasksActions keeps the two in step).
 var highLevel = map[string][]string{
+	"github.com/gochalice/chalice/web.Tasks.Enqueue":                      {"sqs:GetQueueUrl", "sqs:SendMessage"},
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager.Uploader.Upload":     {"s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"},
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager.Downloader.Download": {"s3:GetObject"},
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager.GetBucketRegion":     {"s3:ListBucket"},

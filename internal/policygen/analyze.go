@@ -123,14 +123,17 @@ func loadApp(ctx context.Context, dir string) ([]*packages.Package, error) {
 // loadConfig selects files as the Lambda build does (internal/appbuild:
 // GOOS=linux, CGO_ENABLED=0, -tags lambda.norpc), so that files behind
 // build constraints are analysed exactly when they are deployed. GOARCH is
-// left as it is: architecture-specific files are rare in apps.
+// left as it is: architecture-specific files are rare in apps. Like the
+// build, it resolves modules with -mod=mod, so an app whose go.mod does
+// not list every requirement yet (before go mod tidy) is analysed as it
+// would be built, the go tool recording the missing requirements.
 func loadConfig(ctx context.Context, dir string, mode packages.LoadMode) *packages.Config {
 	return &packages.Config{
 		Mode:       mode,
 		Context:    ctx,
 		Dir:        dir,
 		Env:        append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0"),
-		BuildFlags: []string{"-tags=lambda.norpc"},
+		BuildFlags: []string{"-mod=mod", "-tags=lambda.norpc"},
 		Tests:      false,
 	}
 }

@@ -29,6 +29,12 @@ type Traits struct {
 	Kinesis   bool // kinesis:GetRecords, GetShardIterator, DescribeStream, ListStreams, ListShards, SubscribeToShard, DescribeStreamSummary on *
 	DynamoDB  bool // dynamodb:DescribeStream, GetRecords, GetShardIterator, ListStreams on *
 	Websocket bool // execute-api:ManageConnections on arn:*:execute-api:*:*:*/@connections/*
+	// EventSources orders the SQS, Kinesis and DynamoDB statements: the
+	// kinds ("sqs", "kinesis", "dynamodb") in the order the app registered
+	// its first handler of each, as Chalice appends them while it walks
+	// the app's event sources. Kinds it leaves out follow in the order
+	// SQS, Kinesis, DynamoDB.
+	EventSources []string
 }
 
 // The fixed statements, in the shape Chalice uses (chalice/constants.py:
@@ -59,23 +65,37 @@ func traitStatements(t Traits) []Statement {
 	add(t.XRay, "*",
 		"xray:PutTraceSegments",
 		"xray:PutTelemetryRecords")
-	add(t.SQS, "*",
-		"sqs:ReceiveMessage",
-		"sqs:DeleteMessage",
-		"sqs:GetQueueAttributes")
-	add(t.Kinesis, "*",
-		"kinesis:GetRecords",
-		"kinesis:GetShardIterator",
-		"kinesis:DescribeStream",
-		"kinesis:ListStreams",
-		"kinesis:ListShards",
-		"kinesis:SubscribeToShard",
-		"kinesis:DescribeStreamSummary")
-	add(t.DynamoDB, "*",
-		"dynamodb:DescribeStream",
-		"dynamodb:GetRecords",
-		"dynamodb:GetShardIterator",
-		"dynamodb:ListStreams")
+	sources := map[string]func(){
+		"sqs": func() {
+			add(t.SQS, "*",
+				"sqs:ReceiveMessage",
+				"sqs:DeleteMessage",
+				"sqs:GetQueueAttributes")
+		},
+		"kinesis": func() {
+			add(t.Kinesis, "*",
+				"kinesis:GetRecords",
+				"kinesis:GetShardIterator",
+				"kinesis:DescribeStream",
+				"kinesis:ListStreams",
+				"kinesis:ListShards",
+				"kinesis:SubscribeToShard",
+				"kinesis:DescribeStreamSummary")
+		},
+		"dynamodb": func() {
+			add(t.DynamoDB, "*",
+				"dynamodb:DescribeStream",
+				"dynamodb:GetRecords",
+				"dynamodb:GetShardIterator",
+				"dynamodb:ListStreams")
+		},
+	}
+	for _, kind := range append(slices.Clone(t.EventSources), "sqs", "kinesis", "dynamodb") {
+		if f := sources[kind]; f != nil {
+			f()
+			delete(sources, kind)
+		}
+	}
 	add(t.Websocket, "arn:*:execute-api:*:*:*/@connections/*",
 		"execute-api:ManageConnections")
 	return out
@@ -85,8 +105,9 @@ func traitStatements(t Traits) []Statement {
 // (logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents on
 // arn:*:logs:*:*:*), then one statement allowing the analysed actions on
 // "*" (omitted when there are none), then one statement per trait in the
-// order of the Traits fields. actions is not modified; the statement gets
-// a sorted, de-duplicated copy.
+// order of the Traits fields, except that the SQS, Kinesis and DynamoDB
+// statements follow Traits.EventSources. actions is not modified; the
+// statement gets a sorted, de-duplicated copy.
 func Generate(actions []string, t Traits) *Policy {
 	p := &Policy{Version: PolicyVersion, Statement: []Statement{logsStatement()}}
 	acts := slices.Clone(actions)

@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"strings"
 	"testing"
-
-	"github.com/aws/aws-lambda-go/events"
 )
 
 var fuzzFixtures = []string{"v1_rest.json", "v1_base64.json", "v1_nulls.json", "alb.json", "v2_http.json",
@@ -44,80 +43,98 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// FuzzAppendResponse checks that responses are always valid JSON that
-// encoding/json reads back as the original.
+// maxFuzzString bounds every string FuzzAppendResponse feeds the encoder.
+// The escaper works in 8-byte strides, so 64 bytes reach every code path
+// many times over; longer strings only add coverage noise (loop-count
+// buckets) that makes the fuzzer keep long inputs, and Go's minimiser
+// spends time quadratic in an argument's length on each of them.
+const maxFuzzString = 64
+
+func clip(s string) string {
+	if len(s) > maxFuzzString {
+		return s[:maxFuzzString]
+	}
+	return s
+}
+
+// v2Mirror is the v2 response shape, for comparison with encoding/json.
+type v2Mirror struct {
+	StatusCode      int               `json:"statusCode"`
+	Headers         map[string]string `json:"headers"`
+	Body            string            `json:"body"`
+	IsBase64Encoded bool              `json:"isBase64Encoded"`
+	Cookies         []string          `json:"cookies,omitempty"`
+}
+
+// FuzzAppendResponse checks that AppendResponse writes, byte for byte,
+// what encoding/json.Marshal writes for the same response (so the output
+// is valid JSON that reads back as the original), for v1 and v2.
+//
+// The property is one Marshal and one comparison per shape: decoding the
+// output back and normalising maps cost ten times more per execution,
+// which, multiplied by the minimiser's quadratic number of attempts, made
+// fuzzing stall for tens of seconds on every new input.
 func FuzzAppendResponse(f *testing.F) {
 	f.Add(200, "Content-Type", "application/json", "Set-Cookie", "a=1", "b=2", `{"ok":true}`, false)
 	f.Add(404, "X-\u2028", "<&>", "set-cookie", "\xff", "", "", true)
 	f.Add(0, "", "", "", "", "", "\x00\x1f\"\\", false)
+	f.Add(302, "Set-Cookie", "s=1", "set-cookie", "t=2", "u=3", strings.Repeat("abcdefg\u00e9", 8), false)
+	f.Add(201, "Vary", "Origin", "Vary", "Accept", "Accept-Encoding", "", false)
 	f.Fuzz(func(t *testing.T, status int, hk, hv, mk, mv1, mv2, body string, b64 bool) {
-		resp := &Response{
-			StatusCode:        status,
-			Headers:           map[string]string{hk: hv},
-			MultiValueHeaders: map[string][]string{mk: {mv1, mv2}},
-			Body:              body,
-			IsBase64Encoded:   b64,
-		}
-		v1 := AppendResponse(nil, KindV1, resp)
-		if !json.Valid(v1) {
-			t.Fatalf("invalid v1 JSON: %s", v1)
-		}
-		var back events.APIGatewayProxyResponse
-		if err := json.Unmarshal(v1, &back); err != nil {
-			t.Fatal(err)
-		}
-		if back.StatusCode != status || back.Body != validUTF8(body) || back.IsBase64Encoded != b64 ||
-			!equalStringMaps(back.Headers, resp.Headers) || !equalListMaps(back.MultiValueHeaders, resp.MultiValueHeaders) {
-			t.Fatalf("v1 round trip: %+v from %s", back, v1)
-		}
-		want, _ := json.Marshal(v1Mirror{status, resp.Headers, resp.MultiValueHeaders, body, b64})
-		if !bytes.Equal(v1, want) {
-			t.Fatalf("v1 output differs from encoding/json:\n got %s\nwant %s", v1, want)
-		}
-
-		v2 := AppendResponse(nil, KindV2, resp)
-		if !json.Valid(v2) {
-			t.Fatalf("invalid v2 JSON: %s", v2)
-		}
-		var back2 events.APIGatewayV2HTTPResponse
-		if err := json.Unmarshal(v2, &back2); err != nil {
-			t.Fatal(err)
-		}
-		if back2.StatusCode != status || back2.Body != validUTF8(body) || back2.IsBase64Encoded != b64 {
-			t.Fatalf("v2 round trip: %+v from %s", back2, v2)
-		}
-		// Every header value and cookie must survive, in order.
-		var wantCookies []string
-		wantHeaders := map[string]string{}
-		add := func(k string, vals ...string) {
-			if isSetCookie(k) {
-				wantCookies = append(wantCookies, vals...)
-				return
-			}
-			for _, v := range vals {
-				if old, ok := wantHeaders[k]; ok {
-					wantHeaders[k] = old + "," + v
-				} else {
-					wantHeaders[k] = v
-				}
-			}
-		}
-		if hk < mk {
-			add(hk, hv)
-			add(mk, mv1, mv2)
-		} else if hk == mk {
-			add(hk, hv, mv1, mv2)
-		} else {
-			add(mk, mv1, mv2)
-			add(hk, hv)
-		}
-		if len(back2.Cookies) != len(wantCookies) || !equalStringMaps(back2.Headers, wantHeaders) {
-			t.Fatalf("v2 headers/cookies %v %q, want %v %q (from %s)", back2.Headers, back2.Cookies, wantHeaders, wantCookies, v2)
-		}
-		for i := range wantCookies {
-			if back2.Cookies[i] != validUTF8(wantCookies[i]) {
-				t.Fatalf("cookie %d = %q, want %q", i, back2.Cookies[i], wantCookies[i])
-			}
-		}
+		checkAppendResponse(t, status, clip(hk), clip(hv), clip(mk), clip(mv1), clip(mv2), clip(body), b64)
 	})
+}
+
+func checkAppendResponse(t *testing.T, status int, hk, hv, mk, mv1, mv2, body string, b64 bool) {
+	resp := &Response{
+		StatusCode:        status,
+		Headers:           map[string]string{hk: hv},
+		MultiValueHeaders: map[string][]string{mk: {mv1, mv2}},
+		Body:              body,
+		IsBase64Encoded:   b64,
+	}
+	v1 := AppendResponse(nil, KindV1, resp)
+	want, err := json.Marshal(v1Mirror{status, resp.Headers, resp.MultiValueHeaders, body, b64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(v1, want) {
+		t.Fatalf("v1 output differs from encoding/json:\n got %s\nwant %s", v1, want)
+	}
+
+	// v2 joins the values of a name with "," (single-value first) and moves
+	// every Set-Cookie value to cookies, names in sorted order.
+	var cookies []string
+	headers := map[string]string{}
+	add := func(k string, vals ...string) {
+		if isSetCookie(k) {
+			cookies = append(cookies, vals...)
+			return
+		}
+		for _, v := range vals {
+			if old, ok := headers[k]; ok {
+				headers[k] = old + "," + v
+			} else {
+				headers[k] = v
+			}
+		}
+	}
+	switch {
+	case hk < mk:
+		add(hk, hv)
+		add(mk, mv1, mv2)
+	case hk == mk:
+		add(hk, hv, mv1, mv2)
+	default:
+		add(mk, mv1, mv2)
+		add(hk, hv)
+	}
+	v2 := AppendResponse(nil, KindV2, resp)
+	want, err = json.Marshal(v2Mirror{status, headers, body, b64, cookies})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(v2, want) {
+		t.Fatalf("v2 output differs from encoding/json:\n got %s\nwant %s", v2, want)
+	}
 }

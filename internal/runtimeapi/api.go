@@ -94,11 +94,12 @@ func (w *worker) handleResponse(rw http.ResponseWriter, r *http.Request) {
 		writeInvalidRequestID(rw, id)
 		return
 	}
-	body, err := readBody(r.Body, MaxPayloadSize)
+	body, size, err := readBody(r.Body, MaxPayloadSize)
 	switch {
 	case errors.Is(err, errTooLarge):
-		msg := fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", MaxPayloadSize)
-		w.finish(inv, outcome{err: &FunctionError{Message: msg, Type: responseSizeErrorType}})
+		// Lambda's own wording, which names the size and the limit.
+		msg := fmt.Sprintf("Response payload size (%d bytes) exceeded maximum allowed payload size (%d bytes).", size, MaxPayloadSize)
+		w.finish(inv, outcome{err: &FunctionError{Function: w.pool.cfg.Function, Message: msg, Type: responseSizeErrorType}})
 		writeError(rw, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", msg)
 		return
 	case err != nil:
@@ -109,7 +110,7 @@ func (w *worker) handleResponse(rw http.ResponseWriter, r *http.Request) {
 		// The response body failed while streaming; aws-lambda-go reports
 		// the error in trailers.
 		raw, _ := base64.StdEncoding.DecodeString(r.Trailer.Get(trailerErrorBody))
-		out = outcome{err: decodeFunctionError(raw, typ)}
+		out = outcome{err: w.functionError(raw, typ)}
 	}
 	w.finish(inv, out)
 	writeAccepted(rw)
@@ -123,17 +124,17 @@ func (w *worker) handleError(rw http.ResponseWriter, r *http.Request) {
 		writeInvalidRequestID(rw, id)
 		return
 	}
-	body, err := readBody(r.Body, MaxPayloadSize)
+	body, _, err := readBody(r.Body, MaxPayloadSize)
 	if err != nil && !errors.Is(err, errTooLarge) {
 		return
 	}
-	w.finish(inv, outcome{err: decodeFunctionError(body, r.Header.Get(headerErrorType))})
+	w.finish(inv, outcome{err: w.functionError(body, r.Header.Get(headerErrorType))})
 	writeAccepted(rw)
 }
 
 // handleInitError records the runtime's init failure and stops the worker.
 func (w *worker) handleInitError(rw http.ResponseWriter, r *http.Request) {
-	body, err := readBody(r.Body, MaxPayloadSize)
+	body, _, err := readBody(r.Body, MaxPayloadSize)
 	if err != nil && !errors.Is(err, errTooLarge) {
 		return
 	}
@@ -184,6 +185,13 @@ func (w *worker) handleExtensionNext(rw http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// functionError is decodeFunctionError naming the worker's function.
+func (w *worker) functionError(body []byte, headerType string) *FunctionError {
+	fe := decodeFunctionError(body, headerType)
+	fe.Function = w.pool.cfg.Function
+	return fe
+}
+
 // decodeFunctionError parses Lambda's error payload, tolerating runtimes
 // that send something else.
 func decodeFunctionError(body []byte, headerType string) *FunctionError {
@@ -205,16 +213,22 @@ func decodeFunctionError(body []byte, headerType string) *FunctionError {
 
 var errTooLarge = errors.New("request body too large")
 
-// readBody reads at most limit bytes; a longer body yields errTooLarge.
-func readBody(r io.Reader, limit int) ([]byte, error) {
+// readBody reads a body of at most limit bytes and returns it with its
+// size. A longer body is read to its end to learn its size, and yields its
+// first limit bytes and errTooLarge.
+func readBody(r io.Reader, limit int) ([]byte, int64, error) {
 	b, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
 	if err != nil {
-		return nil, err
+		return nil, int64(len(b)), err
 	}
-	if len(b) > limit {
-		return b[:limit], errTooLarge
+	if len(b) <= limit {
+		return b, int64(len(b)), nil
 	}
-	return b, nil
+	rest, err := io.Copy(io.Discard, r)
+	if err != nil {
+		return nil, int64(len(b)) + rest, err
+	}
+	return b[:limit], int64(len(b)) + rest, errTooLarge
 }
 
 func writeAccepted(rw http.ResponseWriter) {

@@ -3,6 +3,8 @@ package runtimeapi
 import (
 	"context"
 	"io"
+	"net"
+	"os"
 	"testing"
 )
 
@@ -59,6 +61,36 @@ func BenchmarkColdStart(b *testing.B) {
 			b.Fatal(err)
 		}
 		if err := p.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPeerCheck measures the Runtime API's check that a connection
+// comes from the worker process (on Linux: a /proc/self/net/tcp scan and a
+// /proc/<pid>/fd walk). It runs once per connection; aws-lambda-go keeps
+// one connection alive, so BenchmarkInvokeWarm pays it only once.
+func BenchmarkPeerCheck(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	client, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer client.Close()
+	server, err := ln.Accept()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer server.Close()
+	local, remote := server.LocalAddr().(*net.TCPAddr).AddrPort(), server.RemoteAddr().(*net.TCPAddr).AddrPort()
+	pid := os.Getpid()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := checkPeer(local, remote, pid); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -16,11 +16,11 @@ import (
 const (
 	DefaultTimeout    = 60 * time.Second
 	DefaultMemoryMB   = 128
-	DefaultMaxWorkers = 4
+	DefaultMaxWorkers = 10
 
 	// MaxPayloadSize is Lambda's limit for synchronous request and response
-	// payloads (6 MB).
-	MaxPayloadSize = 6 * 1024 * 1024
+	// payloads: "6 MB", which Lambda enforces as 6,291,556 bytes.
+	MaxPayloadSize = 6_291_556
 
 	defaultRegion    = "us-east-1"
 	defaultAccountID = "123456789012"
@@ -45,7 +45,19 @@ type Config struct {
 	Dir         string        // working directory for the process (default: the current directory)
 	Timeout     time.Duration // function timeout (default 60s); an invocation running longer kills its worker
 	MemoryMB    int           // reported via AWS_LAMBDA_FUNCTION_MEMORY_SIZE (default 128)
-	MaxWorkers  int           // concurrent workers (default 4)
+
+	// MaxWorkers is the function's concurrency (default 10): at most this
+	// many invocations run at once, each in its own worker process, as in
+	// as many Lambda execution environments. Workers start on demand;
+	// invocations beyond the limit wait for a free worker.
+	MaxWorkers int
+
+	// IntegrationTimeout, when positive, bounds how long Invoke waits for
+	// a response, including the wait for a free worker: API Gateway's
+	// 29 s integration timeout. Past it Invoke returns an
+	// [*IntegrationTimeoutError]; an invocation already running carries
+	// on until it finishes or reaches Timeout. Zero means no limit.
+	IntegrationTimeout time.Duration
 
 	// Stdout and Stderr receive the workers' output unchanged (default
 	// os.Stderr for both). Writes from different workers are serialised,
@@ -71,6 +83,9 @@ func resolve(cfg Config) (settings, error) {
 	}
 	if cfg.Timeout < 0 {
 		return settings{}, fmt.Errorf("runtimeapi: function %s: negative timeout %v", cfg.Function, cfg.Timeout)
+	}
+	if cfg.IntegrationTimeout < 0 {
+		return settings{}, fmt.Errorf("runtimeapi: function %s: negative integration timeout %v", cfg.Function, cfg.IntegrationTimeout)
 	}
 	if cfg.MemoryMB < 0 {
 		return settings{}, fmt.Errorf("runtimeapi: function %s: negative memory size %d MB", cfg.Function, cfg.MemoryMB)

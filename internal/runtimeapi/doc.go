@@ -24,27 +24,53 @@
 // one child process with its own Runtime API listener on 127.0.0.1 and at
 // most one invocation in flight, like a Lambda execution environment.
 // [Pool.Invoke] takes an idle worker, starts a new one while fewer than
-// [Config.MaxWorkers] are live, or waits for one to become idle.
+// [Config.MaxWorkers] (the function's concurrency, default 10) are live, or
+// waits in line for one to become idle.
 //
 // A worker is ready when it first polls /next; [Pool.Warm] starts workers
-// ahead of time and waits for that. Each process runs in its own process
-// group, so [Pool.Close] can stop it together with anything it spawned, and
-// on Linux it is sent SIGKILL if the parent dies without closing the pool.
+// ahead of time and waits for that. A worker that crashes or times out
+// after serving invocations is replaced at once, in its own slot, as Lambda
+// resets a failed execution environment; one that never took an invocation
+// (a failing init) is not, so a broken build does not restart in a loop.
+// Each process runs in its own process group, so [Pool.Close] can stop it
+// together with anything it spawned, and on Linux it is sent SIGKILL if the
+// parent dies without closing the pool.
 //
 // Every invocation gets a fresh request ID, an X-Ray trace ID and the
 // function ARN; a client context, Cognito identity or trace ID can be
 // supplied through [WithMetadata].
 //
+// # Only the worker
+//
+// A worker's Runtime API serves only the worker's own process: on Linux
+// the server asks the kernel for the connecting socket's inode (one exact
+// sock_diag netlink lookup, falling back to scanning /proc/self/net/tcp and
+// tcp6) and admits the connection only if /proc/<worker pid>/fd holds that
+// socket. This costs about 50 µs once per connection; aws-lambda-go keeps
+// its connection alive, so requests after the first pay nothing.
+// Any other local process is answered 403 and disconnected, so it can
+// neither take request events from /next nor post forged responses.
+// Other systems have no such check: there the API relies on listening on
+// loopback on a random port.
+//
 // # Failures
 //
-// The outcome of an invocation maps onto typed errors:
+// The outcome of an invocation maps onto typed errors, each of whose
+// messages says what happened:
 //
 //   - the function reported an error (a returned Go error or a recovered
-//     panic) via /error: [*FunctionError];
-//   - the function ran longer than [Config.Timeout]: [*TimeoutError], and the
-//     worker is killed and later replaced;
+//     panic) via /error: [*FunctionError] ("errorType: errorMessage");
+//     a response over Lambda's 6,291,556-byte limit is one too, of type
+//     Function.ResponseSizeTooLarge, naming its size;
+//   - the function ran longer than [Config.Timeout]: [*TimeoutError] ("Task
+//     timed out after N.NN seconds"), and the worker is killed and
+//     replaced. It is not a gateway timeout (no Timeout method): API
+//     Gateway answers 502 for it;
+//   - no response within [Config.IntegrationTimeout] (API Gateway's 29 s):
+//     [*IntegrationTimeoutError], whose Timeout method reports true (504);
 //   - the process exited during the invocation, or before it ever polled
-//     /next (an init failure): [*CrashError], carrying the tail of its stderr;
+//     /next (an init failure): [*CrashError], with the exit status or
+//     signal and the last lines of its stderr;
 //   - the runtime posted /runtime/init/error: [*InitError];
 //   - the pool was closed: an error wrapping [ErrClosed].
 //

@@ -2,6 +2,7 @@ package runtimeapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,7 +28,7 @@ type Pool struct {
 
 	wg sync.WaitGroup // one per live worker, released when its process is reaped
 
-	started, crashed, timedOut, invocations atomic.Int64
+	started, crashed, timedOut, replaced, invocations atomic.Int64
 }
 
 // Stats are counters describing a pool's workers and invocations.
@@ -35,8 +36,10 @@ type Stats struct {
 	Started     int64 // worker processes started
 	Crashed     int64 // worker processes that exited on their own (crash, init failure, init error)
 	TimedOut    int64 // invocations that exceeded the timeout (their worker was killed)
+	Replaced    int64 // workers started at once in the slot of one that crashed or timed out
 	Invocations int64 // invocations taken by a function from /next
 	Live        int   // worker processes currently starting, idle or busy
+	Idle        int   // live workers not running an invocation (possibly still starting)
 }
 
 // NewPool validates cfg and returns a pool with no workers yet; they are
@@ -79,16 +82,23 @@ func outputWriters(stdout, stderr io.Writer) (io.Writer, io.Writer) {
 // [WithMetadata]).
 //
 // It returns a [*FunctionError], [*TimeoutError], [*CrashError] or
-// [*InitError] for the corresponding failures, an error wrapping
-// [ErrClosed] once the pool is closed, and ctx.Err() if ctx is done first;
-// in that case an invocation the function already took keeps running, and
-// its worker becomes idle only when it finishes or times out.
+// [*InitError] for the corresponding failures, an [*IntegrationTimeoutError]
+// once [Config.IntegrationTimeout] has passed, an error wrapping [ErrClosed]
+// once the pool is closed, and an error wrapping ctx.Err() if ctx is done
+// first. In the last two timeout cases an invocation the function already
+// took keeps running, and its worker becomes idle only when it finishes or
+// times out.
 func (p *Pool) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if len(payload) > MaxPayloadSize {
-		return nil, fmt.Errorf("runtimeapi: invoke %s: request payload of %d bytes exceeds the %d byte limit", p.cfg.Function, len(payload), MaxPayloadSize)
+		return nil, fmt.Errorf("runtimeapi: invoke %s: request payload of %d bytes exceeds Lambda's %d byte limit", p.cfg.Function, len(payload), MaxPayloadSize)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	if d := p.cfg.IntegrationTimeout; d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, d, &IntegrationTimeoutError{Function: p.cfg.Function, Limit: d, FunctionTimeout: p.cfg.Timeout})
+		defer cancel()
+	}
+	if ctx.Err() != nil {
+		return nil, p.ctxError(ctx)
 	}
 	md := metadataFrom(ctx)
 	payload = slices.Clone(payload) // the worker may read it after we return
@@ -109,7 +119,7 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 			select {
 			case <-w.exited:
 			case <-ctx.Done():
-				return nil, ctx.Err()
+				return nil, p.ctxError(ctx)
 			}
 			if err := w.startupError(); err != nil {
 				return nil, err
@@ -124,13 +134,24 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 			return out.body, out.err
 		case <-ctx.Done():
 			w.withdraw(inv)
-			return nil, ctx.Err()
+			return nil, p.ctxError(ctx)
 		}
 	}
 }
 
+// ctxError is Invoke's error once ctx is done: the integration timeout, or
+// the caller's context error.
+func (p *Pool) ctxError(ctx context.Context) error {
+	var ite *IntegrationTimeoutError
+	if errors.As(context.Cause(ctx), &ite) {
+		return ite
+	}
+	return fmt.Errorf("runtimeapi: invoke %s: %w", p.cfg.Function, ctx.Err())
+}
+
 // acquire returns an idle worker, a newly started one (fresh) if fewer
-// than MaxWorkers are live, or waits for one of those to become possible.
+// than MaxWorkers are live, or waits for one of those to become possible
+// (invocations beyond the concurrency queue here).
 func (p *Pool) acquire(ctx context.Context) (w *worker, fresh bool, err error) {
 	p.mu.Lock()
 	for {
@@ -162,7 +183,7 @@ func (p *Pool) acquire(ctx context.Context) (w *worker, fresh bool, err error) {
 			p.mu.Lock()
 			p.waiters--
 			p.mu.Unlock()
-			return nil, false, ctx.Err()
+			return nil, false, p.ctxError(ctx)
 		}
 		p.mu.Lock()
 		p.waiters--
@@ -227,8 +248,10 @@ func (p *Pool) release(w *worker) {
 	p.notifyLocked()
 }
 
-// discard forgets a worker whose process has exited and frees its slot.
-func (p *Pool) discard(w *worker, crashed bool) {
+// discard forgets a worker whose process has exited. Its slot is freed or,
+// when replace is set and the pool is open, handed straight to a new
+// worker, as Lambda resets a failed execution environment.
+func (p *Pool) discard(w *worker, crashed, replace bool) {
 	if crashed {
 		p.crashed.Add(1)
 	}
@@ -237,9 +260,27 @@ func (p *Pool) discard(w *worker, crashed bool) {
 	if i := slices.Index(p.idle, w); i >= 0 {
 		p.idle = slices.Delete(p.idle, i, i+1)
 	}
+	if replace && !p.closed {
+		p.wg.Add(1) // the slot (p.live) passes to the replacement
+		p.mu.Unlock()
+		p.replace()
+		return
+	}
 	p.live--
 	p.notifyLocked()
 	p.mu.Unlock()
+}
+
+// replace starts a worker in a slot handed over by discard and makes it
+// idle; it warms up on its own. If it cannot start, the slot is freed and
+// the next Invoke tries again and reports why.
+func (p *Pool) replace() {
+	w, err := p.start()
+	if err != nil {
+		return
+	}
+	p.replaced.Add(1)
+	p.release(w)
 }
 
 // Warm starts up to n more workers now (never more than MaxWorkers live in
@@ -310,13 +351,15 @@ func (p *Pool) Close() error {
 // Stats returns a snapshot of the pool's counters.
 func (p *Pool) Stats() Stats {
 	p.mu.Lock()
-	live := p.live
+	live, idle := p.live, len(p.idle)
 	p.mu.Unlock()
 	return Stats{
 		Started:     p.started.Load(),
 		Crashed:     p.crashed.Load(),
 		TimedOut:    p.timedOut.Load(),
+		Replaced:    p.replaced.Load(),
 		Invocations: p.invocations.Load(),
 		Live:        live,
+		Idle:        idle,
 	}
 }

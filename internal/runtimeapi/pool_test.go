@@ -294,7 +294,8 @@ func TestFunctionError(t *testing.T) {
 	}{
 		{"returned error", nil, `{"fail":true}`, "EchoError", "requested failure", false},
 		{"panic", nil, `{"panic":true}`, "string", "boom", true},
-		{"response too large", nil, `{"big":` + strconv.Itoa(MaxPayloadSize+1) + `}`, "Function.ResponseSizeTooLarge", "Response payload size exceeded", false},
+		{"response too large", nil, `{"big":` + strconv.Itoa(MaxPayloadSize+1) + `}`, "Function.ResponseSizeTooLarge",
+			"Response payload size (6291557 bytes) exceeded maximum allowed payload size (6291556 bytes).", false},
 		{"response stream fails", []string{"ECHO_MODE=reader"}, `{}`, "errorString", "stream broke", false},
 	}
 	for _, tt := range tests {
@@ -308,8 +309,11 @@ func TestFunctionError(t *testing.T) {
 			if fe.Type != tt.wantType || !strings.Contains(fe.Message, tt.wantMsg) {
 				t.Errorf("FunctionError = {Type: %q, Message: %q}, want {%q, %q}", fe.Type, fe.Message, tt.wantType, tt.wantMsg)
 			}
-			if fe.Error() != fe.Message || fe.ErrorMessage() != fe.Message {
-				t.Errorf("Error() = %q, ErrorMessage() = %q, want the message %q", fe.Error(), fe.ErrorMessage(), fe.Message)
+			if want := "runtimeapi: function echo returned an error: " + fe.Type + ": " + fe.Message; fe.Error() != want {
+				t.Errorf("Error() = %q, want %q", fe.Error(), want)
+			}
+			if fe.ErrorMessage() != fe.Message || fe.ErrorType() != fe.Type {
+				t.Errorf("ErrorMessage() = %q, ErrorType() = %q, want %q, %q", fe.ErrorMessage(), fe.ErrorType(), fe.Message, fe.Type)
 			}
 			if tt.wantStack {
 				var frames []map[string]any
@@ -386,14 +390,15 @@ func TestTimeout(t *testing.T) {
 	if !errors.As(err, &te) {
 		t.Fatalf("Invoke error = %T %v, want *TimeoutError", err, err)
 	}
-	if te.Function != "echo" || te.Duration != timeout || !te.Timeout() {
+	if te.Function != "echo" || te.Duration != timeout {
 		t.Errorf("TimeoutError = %+v", te)
 	}
+	// A function timeout is not a gateway timeout: API Gateway answers 502.
 	var timeouter interface{ Timeout() bool }
-	if !errors.As(err, &timeouter) || !timeouter.Timeout() {
-		t.Error("error does not satisfy interface{ Timeout() bool }")
+	if errors.As(err, &timeouter) && timeouter.Timeout() {
+		t.Error("a function timeout reports Timeout() == true (the gateway would answer 504, not 502)")
 	}
-	if !strings.Contains(err.Error(), "timed out after 0.50 seconds") {
+	if !strings.Contains(err.Error(), "Task timed out after 0.50 seconds") {
 		t.Errorf("message %q", err)
 	}
 	if elapsed < timeout || elapsed > timeout+3*time.Second {

@@ -149,17 +149,18 @@ func TestIdleWorkerDies(t *testing.T) {
 		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		// Discarded quietly once noticed; the next invocation gets a new worker.
-		eventually(t, 5*time.Second, "the dead worker to be discarded", func() bool {
+		// Discarded once noticed and replaced at once in its slot; the
+		// next invocation runs in the replacement.
+		eventually(t, 5*time.Second, "the dead worker to be replaced", func() bool {
 			s := p.Stats()
-			return s.Crashed == int64(i+1) && s.Live == 0
+			return s.Crashed == int64(i+1) && s.Replaced == int64(i+1) && s.Live == 1
 		})
 		if got := mustInvoke(t, p, `"still here"`); string(got) != `"still here"` {
 			t.Fatalf("Invoke = %s", got)
 		}
 	}
-	if s := p.Stats(); s.Crashed != 3 || s.Started != 4 {
-		t.Errorf("Stats = %+v, want 3 crashed, 4 started", s)
+	if s := p.Stats(); s.Crashed != 3 || s.Started != 4 || s.Replaced != 3 {
+		t.Errorf("Stats = %+v, want 3 crashed, 4 started, 3 replaced", s)
 	}
 
 	// An invocation racing with the death either lands on a fresh worker

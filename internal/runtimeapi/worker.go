@@ -92,6 +92,7 @@ type worker struct {
 	inv       *invocation // assigned (pending or taken); nil when idle
 	timer     *time.Timer // timeout of inv
 	polled    bool        // the runtime has polled /next at least once
+	invoked   bool        // the runtime has taken at least one invocation
 	reason    stopReason
 	dead      bool // the process has been reaped
 	exitErr   error
@@ -154,8 +155,16 @@ func startWorker(p *Pool) (*worker, error) {
 	}
 	w.cmd = cmd
 	w.srv = &http.Server{
-		Handler:           w.routes(),
-		ErrorLog:          discardLogger,
+		Handler:     onlyFrom(cmd.Process.Pid, w.routes()),
+		ConnContext: withPeer,
+		ErrorLog:    discardLogger,
+		// Headers must arrive promptly. There is deliberately no
+		// WriteTimeout, whose deadline runs from the request: /next is a
+		// long poll answered whenever an invocation comes, maybe hours
+		// later. Nor a ReadTimeout: a streamed response (aws-lambda-go
+		// posts an io.Reader chunked) lasts as long as the function
+		// writes it, which the function timeout bounds. Only the worker
+		// process is served (onlyFrom), so slow bodies can only be its own.
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	go func() {
@@ -188,14 +197,19 @@ func (w *worker) wait() {
 	if w.killTimer != nil {
 		w.killTimer.Stop()
 	}
-	reason, polled := w.reason, w.polled
+	reason, polled, invoked := w.reason, w.polled, w.invoked
 	taken := inv != nil && inv.taken
 	w.mu.Unlock()
 
 	w.closeStop()
 	w.srv.Close()
 	<-w.served
-	p.discard(w, reason == notStopping || reason == stopInitError)
+	// A worker that served invocations and then crashed or timed out is
+	// replaced at once; one that never took an invocation (it failed in
+	// init, or died before its first) is not, so a broken build cannot
+	// restart in a loop.
+	replace := invoked && (reason == notStopping || reason == stopTimeout)
+	p.discard(w, reason == notStopping || reason == stopInitError, replace)
 	close(w.exited)
 
 	if inv == nil {
@@ -259,6 +273,7 @@ func (w *worker) take(inv *invocation) bool {
 	}
 	timeout := w.pool.cfg.Timeout
 	inv.taken = true
+	w.invoked = true
 	inv.deadline = time.Now().Add(timeout)
 	w.timer.Reset(timeout)
 	w.pool.invocations.Add(1)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gochalice/chalice/config"
 	"github.com/gochalice/chalice/internal/appgraph"
+	"github.com/gochalice/chalice/internal/policygen"
 	"github.com/gochalice/chalice/manifest"
 )
 
@@ -206,6 +207,10 @@ func variants(t *testing.T) map[string]*Template {
 	  "api_type": "http", "api_gateway_stage": "v1",
 	  "api_gateway_custom_domain": {"domain_name": "api.example.com", "certificate_arn": "arn:aws:acm:us-west-2:123456789012:certificate/abc"}}}}`, nil), Options{})
 
+	// HTTP API with a JWT authorizer and a payload 2.0 simple-response
+	// Lambda authorizer (httpauth_test.go).
+	out["http_auth"] = generate(t, httpAuthApp(t), Options{})
+
 	// PRIVATE endpoint with the default VPC endpoint policy, and a REGIONAL
 	// custom domain is not allowed with it, so none.
 	out["private"] = generate(t, buildApp(t, restOnly(), `{"version": "2.0", "app_name": "sampleapp", "stages": {"dev": {
@@ -235,8 +240,28 @@ func variants(t *testing.T) map[string]*Template {
 	// stage (no origin path).
 	out["cloudfront_http"] = generate(t, buildApp(t, httpM, `{"version": "2.0", "app_name": "sampleapp", "stages": {"dev": {
 	  "api_type": "http", "api_gateway_stage": "$default", "cloudfront": {}}}}`, nil), Options{})
+
+	// The app `gochalice new-project` writes (one GET / route) with its
+	// config, and the policy autogen_policy gives it: the policy is a
+	// *policygen.Policy, as packager passes it.
+	out["newproject"] = generate(t, buildApp(t, newProjectManifest(), newProjectConfig, nil),
+		Options{Version: "0.1.0", Policies: map[string]any{"default-role": policygen.Generate(nil, policygen.Traits{})}})
 	return out
 }
+
+// newProjectManifest is the manifest of the rest-api app new-project writes.
+func newProjectManifest() *manifest.Manifest {
+	return &manifest.Manifest{
+		SchemaVersion: manifest.SchemaVersion,
+		App:           "helloworld",
+		API:           manifest.API{BinaryTypes: []string{"application/octet-stream", "image/png"}},
+		Routes:        []manifest.Route{{Path: "/", Method: "GET", Name: "index", ContentTypes: []string{"application/json"}}},
+		Functions:     []manifest.Function{{Name: "api_handler", Kind: manifest.KindAPIHandler, Handler: "api_handler"}},
+	}
+}
+
+// newProjectConfig is the .chalice/config.json new-project writes.
+const newProjectConfig = `{"version": "2.0", "app_name": "helloworld", "stages": {"dev": {"api_gateway_stage": "api"}}}`
 
 // restOnly is the sample's REST API alone.
 func restOnly() *manifest.Manifest {
@@ -257,13 +282,11 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden(t, name+".json", js)
-			if name == "sam" {
-				y, err := MarshalYAML(tpl)
-				if err != nil {
-					t.Fatal(err)
-				}
-				golden(t, name+".yaml", y)
+			y, err := MarshalYAML(tpl)
+			if err != nil {
+				t.Fatal(err)
 			}
+			golden(t, name+".yaml", y)
 		})
 	}
 }
@@ -580,5 +603,53 @@ func TestMerge(t *testing.T) {
 	keys := tpl.Resources().Keys()
 	if keys[len(keys)-1] != "Table" || tpl.Root().Keys()[4] != "Parameters" {
 		t.Errorf("new keys are appended: %v %v", keys, tpl.Root().Keys())
+	}
+}
+
+// TestRegistrationOrder: with built-in authorizers registered as zeta,
+// alpha, mid (the manifest lists authorizers by name) and event sources
+// registered DynamoDB before SQS, the template's resources and the role's
+// policy statements follow the registration order.
+func TestRegistrationOrder(t *testing.T) {
+	fn := func(name, kind string) manifest.Function {
+		return manifest.Function{Name: name, Kind: kind, Handler: name}
+	}
+	m := &manifest.Manifest{SchemaVersion: manifest.SchemaVersion, App: "order",
+		Routes: []manifest.Route{
+			{Path: "/a", Method: "GET", Name: "a", Authorizer: "alpha", ContentTypes: []string{"application/json"}},
+			{Path: "/m", Method: "GET", Name: "m", Authorizer: "mid", ContentTypes: []string{"application/json"}},
+			{Path: "/z", Method: "GET", Name: "z", Authorizer: "zeta", ContentTypes: []string{"application/json"}},
+		},
+		Authorizers: []manifest.Authorizer{
+			{Name: "alpha", Type: manifest.AuthBuiltin, Function: "alpha"},
+			{Name: "mid", Type: manifest.AuthBuiltin, Function: "mid"},
+			{Name: "zeta", Type: manifest.AuthBuiltin, Function: "zeta"},
+		},
+		Functions: []manifest.Function{
+			fn("api_handler", manifest.KindAPIHandler),
+			fn("zeta", manifest.KindAuthorizer), fn("alpha", manifest.KindAuthorizer), fn("mid", manifest.KindAuthorizer),
+			fn("on_table", manifest.KindEvent), fn("on_queue", manifest.KindEvent),
+		},
+		EventSources: []manifest.EventSource{
+			{Type: manifest.SourceDynamoDB, Function: "on_table", StreamARN: "arn:aws:dynamodb:us-west-2:123456789012:table/t/stream/x", BatchSize: 100, StartingPosition: "LATEST"},
+			{Type: manifest.SourceSQS, Function: "on_queue", Queue: "q", BatchSize: 1},
+		},
+	}
+	app := buildApp(t, m, `{"version": "2.0", "app_name": "order"}`, nil)
+	tr := app.Roles[0].Traits
+	policy := policygen.Generate(nil, policygen.Traits{SQS: tr.SQS, DynamoDB: tr.DynamoDB, EventSources: tr.EventSources})
+	tpl := generate(t, app, Options{Policies: map[string]any{"default-role": policy}})
+	want := []string{"DefaultRole", "OnTable", "OnQueue", "Zeta", "Alpha", "Mid", "RestAPI", "APIHandler",
+		"APIHandlerInvokePermission", "ZetaInvokePermission", "AlphaInvokePermission", "MidInvokePermission"}
+	if got := tpl.Resources().Keys(); !slices.Equal(got, want) {
+		t.Errorf("resources\n got %v\nwant %v", got, want)
+	}
+	js, err := Marshal(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ddb, sqs := bytes.Index(js, []byte(`"dynamodb:DescribeStream"`)), bytes.Index(js, []byte(`"sqs:ReceiveMessage"`))
+	if ddb < 0 || sqs < 0 || ddb > sqs {
+		t.Errorf("the DynamoDB statement (registered first) must precede the SQS one: %d, %d", ddb, sqs)
 	}
 }

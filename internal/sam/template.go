@@ -205,11 +205,15 @@ func merge(file, generated any) any {
 // non-ASCII characters escaped as \uXXXX (Python's
 // ensure_ascii), HTML characters not escaped, a trailing newline. Objects
 // keep their order; plain maps are sorted by key.
-func Marshal(v any) ([]byte, error) {
+func Marshal(v any) ([]byte, error) { return MarshalIndent(v, "  ") }
+
+// MarshalIndent is Marshal with another indentation (Chalice writes
+// generate-models with four spaces).
+func MarshalIndent(v any, indent string) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
+	enc.SetIndent("", indent)
 	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("sam: encoding the template: %w", err)
 	}

@@ -1,173 +1,212 @@
 package sam
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"maps"
-	"math"
-	"reflect"
-	"slices"
-	"strconv"
+	"io"
 	"strings"
-	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
 )
 
-// MarshalYAML writes v (a *Template, *Object or any JSON value) as a YAML
-// block document for --template-format yaml. Objects keep their order and
-// plain maps are sorted by key, as in Marshal (Chalice's yaml.safe_dump
-// sorts every key; keeping JSON's order makes the two outputs line up).
-// Intrinsics stay in their long form ({"Fn::Sub": ...}), which every YAML
-// template reader accepts. Strings are written plain when YAML 1.1 and 1.2
-// readers both read them back as the same string, and double-quoted
-// otherwise.
+// MarshalYAML writes v (a *Template, *Object or any JSON-encodable value)
+// as a YAML block document for --template-format yaml, with gopkg.in/yaml.v3.
+//
+// The document is the one Marshal writes as JSON, in the same order:
+// Objects keep their key order, plain maps are sorted by key and structs
+// keep their field order (v is encoded to JSON first, then each JSON
+// object becomes a YAML mapping in that order).
+//
+// CloudFormation intrinsic functions are written in their short form, as
+// people write them: {"Ref": "X"} as !Ref X, {"Fn::GetAtt": ["X", "Arn"]}
+// as !GetAtt X.Arn, {"Fn::Sub": ...} as !Sub ..., and so on for the
+// functions in shortForms. The long form is kept where the short one
+// cannot say the same thing (a function whose argument is itself a short
+// form, a number or a boolean).
+//
+// Strings are written plain when YAML 1.1 readers (PyYAML, cfn-lint) and
+// YAML 1.2 readers both read them back as the same string, and
+// double-quoted otherwise. ParseYAML reads the result back into the
+// value Marshal's JSON holds.
 func MarshalYAML(v any) ([]byte, error) {
-	var b strings.Builder
-	if err := yamlValue(&b, v, 0, false); err != nil {
+	js, err := json.Marshal(v)
+	if err != nil {
 		return nil, fmt.Errorf("sam: encoding the template as YAML: %w", err)
 	}
-	return []byte(b.String()), nil
-}
-
-// yamlValue writes v at indentation level indent. inline reports that the
-// caller has already written "key:" or "-" on the current line.
-func yamlValue(b *strings.Builder, v any, indent int, inline bool) error {
-	switch x := v.(type) {
-	case *Template:
-		return yamlValue(b, x.root, indent, inline)
-	case *Object:
-		return yamlMapping(b, x.keys, func(k string) any { return x.vals[k] }, indent, inline)
-	case map[string]any:
-		return yamlMapping(b, slices.Sorted(maps.Keys(x)), func(k string) any { return x[k] }, indent, inline)
-	case map[string]string:
-		return yamlMapping(b, slices.Sorted(maps.Keys(x)), func(k string) any { return x[k] }, indent, inline)
-	case []any:
-		return yamlSequence(b, len(x), func(i int) any { return x[i] }, indent, inline)
-	case []string:
-		return yamlSequence(b, len(x), func(i int) any { return x[i] }, indent, inline)
-	case json.RawMessage:
-		var d any
-		if err := json.Unmarshal(x, &d); err != nil {
-			return err
-		}
-		return yamlValue(b, d, indent, inline)
-	}
-	s, err := yamlScalar(v)
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.UseNumber()
+	node, err := yamlNode(dec)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("sam: encoding the template as YAML: %w", err)
 	}
-	if inline {
-		b.WriteByte(' ')
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{node}}); err != nil {
+		return nil, fmt.Errorf("sam: encoding the template as YAML: %w", err)
 	}
-	b.WriteString(s)
-	b.WriteByte('\n')
-	return nil
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("sam: encoding the template as YAML: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
-func yamlMapping(b *strings.Builder, keys []string, get func(string) any, indent int, inline bool) error {
-	if len(keys) == 0 {
-		if inline {
-			b.WriteByte(' ')
-		}
-		b.WriteString("{}\n")
-		return nil
-	}
-	if inline {
-		b.WriteByte('\n')
-	}
-	for _, k := range keys {
-		b.WriteString(strings.Repeat("  ", indent))
-		b.WriteString(yamlString(k))
-		b.WriteByte(':')
-		if err := yamlValue(b, get(k), indent+1, true); err != nil {
-			return fmt.Errorf("%s: %w", k, err)
-		}
-	}
-	return nil
+// shortForms are the intrinsic functions written with a YAML tag: the key
+// of the long form -> the tag. Condition is left out on purpose: a
+// one-key {"Condition": ...} mapping is as likely an IAM condition as
+// the condition function.
+var shortForms = map[string]string{
+	"Ref":             "!Ref",
+	"Fn::And":         "!And",
+	"Fn::Base64":      "!Base64",
+	"Fn::Cidr":        "!Cidr",
+	"Fn::Equals":      "!Equals",
+	"Fn::FindInMap":   "!FindInMap",
+	"Fn::GetAtt":      "!GetAtt",
+	"Fn::GetAZs":      "!GetAZs",
+	"Fn::If":          "!If",
+	"Fn::ImportValue": "!ImportValue",
+	"Fn::Join":        "!Join",
+	"Fn::Not":         "!Not",
+	"Fn::Or":          "!Or",
+	"Fn::Select":      "!Select",
+	"Fn::Split":       "!Split",
+	"Fn::Sub":         "!Sub",
 }
 
-func yamlSequence(b *strings.Builder, n int, get func(int) any, indent int, inline bool) error {
-	if n == 0 {
-		if inline {
-			b.WriteByte(' ')
+// yamlNode reads one JSON value from dec and returns it as a YAML node.
+func yamlNode(dec *json.Decoder) (*yaml.Node, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
 		}
-		b.WriteString("[]\n")
-		return nil
+		return nil, err
 	}
-	if inline {
-		b.WriteByte('\n')
-	}
-	for i := range n {
-		b.WriteString(strings.Repeat("  ", indent))
-		b.WriteByte('-')
-		if err := yamlItem(b, get(i), indent+1); err != nil {
-			return fmt.Errorf("[%d]: %w", i, err)
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+			seen := map[string]int{} // key -> index of its value in n.Content
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				key, ok := kt.(string)
+				if !ok {
+					return nil, fmt.Errorf("object key %v is not a string", kt)
+				}
+				val, err := yamlNode(dec)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", key, err)
+				}
+				if i, dup := seen[key]; dup {
+					n.Content[i] = val // the last one wins, as in encoding/json
+					continue
+				}
+				seen[key] = len(n.Content) + 1
+				n.Content = append(n.Content, stringNode(key), val)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+			return shortForm(n), nil
+		case '[':
+			n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+			for i := 0; dec.More(); i++ {
+				val, err := yamlNode(dec)
+				if err != nil {
+					return nil, fmt.Errorf("[%d]: %w", i, err)
+				}
+				n.Content = append(n.Content, val)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+			return n, nil
 		}
-	}
-	return nil
-}
-
-// yamlItem writes a sequence item after its "-": a non-empty mapping
-// starts on the same line ("- key: value").
-func yamlItem(b *strings.Builder, v any, indent int) error {
-	var keys []string
-	var get func(string) any
-	switch x := v.(type) {
-	case *Object:
-		keys, get = x.keys, func(k string) any { return x.vals[k] }
-	case map[string]any:
-		keys, get = slices.Sorted(maps.Keys(x)), func(k string) any { return x[k] }
-	}
-	if len(keys) == 0 {
-		return yamlValue(b, v, indent, true)
-	}
-	for i, k := range keys {
-		if i == 0 {
-			b.WriteByte(' ')
-		} else {
-			b.WriteString(strings.Repeat("  ", indent))
-		}
-		b.WriteString(yamlString(k))
-		b.WriteByte(':')
-		if err := yamlValue(b, get(k), indent+1, true); err != nil {
-			return fmt.Errorf("%s: %w", k, err)
-		}
-	}
-	return nil
-}
-
-func yamlScalar(v any) (string, error) {
-	switch x := v.(type) {
-	case nil:
-		return "null", nil
+		return nil, fmt.Errorf("unexpected %v", t)
 	case string:
-		return yamlString(x), nil
-	case bool:
-		return strconv.FormatBool(x), nil
+		return stringNode(t), nil
 	case json.Number:
-		return x.String(), nil
-	case float64:
-		if math.IsInf(x, 0) || math.IsNaN(x) {
-			return "", fmt.Errorf("unsupported number %v", x)
+		return numberNode(t), nil
+	case bool:
+		v := "false"
+		if t {
+			v = "true"
 		}
-		return strconv.FormatFloat(x, 'f', -1, 64), nil
-	case float32:
-		return yamlScalar(float64(x))
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: v}, nil
+	case nil:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}, nil
 	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return strconv.FormatInt(rv.Int(), 10), nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return strconv.FormatUint(rv.Uint(), 10), nil
-	case reflect.Pointer:
-		if rv.IsNil() {
-			return "null", nil
+	return nil, fmt.Errorf("unexpected JSON token %v", tok)
+}
+
+// shortForm turns a one-key mapping that is an intrinsic function into its
+// tagged short form, when the short form reads back as the same value.
+func shortForm(n *yaml.Node) *yaml.Node {
+	if len(n.Content) != 2 {
+		return n
+	}
+	tag, ok := shortForms[n.Content[0].Value]
+	if !ok {
+		return n
+	}
+	arg := n.Content[1]
+	if strings.HasPrefix(arg.Tag, "!") && !strings.HasPrefix(arg.Tag, "!!") {
+		return n // a node has one tag: !Base64 !Sub ... is not YAML
+	}
+	switch arg.Kind {
+	case yaml.ScalarNode:
+		if arg.Tag != "!!str" || tag == "!GetAtt" {
+			// Tagged scalars read back as strings, and !GetAtt X.Y reads
+			// back as the list [X, Y].
+			return n
 		}
-		return yamlScalar(rv.Elem().Interface())
-	case reflect.String:
-		return yamlString(rv.String()), nil
+	case yaml.SequenceNode, yaml.MappingNode:
+		if tag == "!Ref" {
+			return n
+		}
+	default:
+		return n
 	}
-	return "", fmt.Errorf("unsupported value of type %T", v)
+	if tag == "!GetAtt" && arg.Kind == yaml.SequenceNode && len(arg.Content) == 2 {
+		res, attr := arg.Content[0], arg.Content[1]
+		if res.Kind == yaml.ScalarNode && res.Tag == "!!str" && attr.Kind == yaml.ScalarNode && attr.Tag == "!!str" &&
+			res.Value != "" && !strings.Contains(res.Value, ".") {
+			arg = stringNode(res.Value + "." + attr.Value)
+		}
+	}
+	out := *arg
+	out.Tag = tag
+	return &out
+}
+
+func stringNode(s string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	if !yamlPlain(s) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
+}
+
+// numberNode writes a JSON number. YAML 1.1 floats need a "." before an
+// exponent (1e+21 would read back as a string), so one is added.
+func numberNode(num json.Number) *yaml.Node {
+	s := num.String()
+	if !strings.ContainsAny(s, ".eE") {
+		// No explicit tag: an integer beyond int64 is still written as
+		// the plain integer it is (yaml.v3 would tag it !!int).
+		return &yaml.Node{Kind: yaml.ScalarNode, Value: s}
+	}
+	if i := strings.IndexAny(s, "eE"); i >= 0 && !strings.Contains(s[:i], ".") {
+		s = s[:i] + ".0" + s[i:]
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: s}
 }
 
 // yamlReserved are plain scalars YAML 1.1 or 1.2 readers resolve to
@@ -178,40 +217,8 @@ var yamlReserved = map[string]bool{
 	".inf": true, "-.inf": true, "+.inf": true, ".nan": true, "<<": true, "=": true,
 }
 
-// yamlString writes s plain when that is unambiguous, else double-quoted.
-func yamlString(s string) string {
-	if yamlPlain(s) {
-		return s
-	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '\\':
-			b.WriteString(`\\`)
-		case '"':
-			b.WriteString(`\"`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			switch {
-			case r < 0x20 || r == 0x7f:
-				fmt.Fprintf(&b, `\x%02x`, r)
-			case r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff || r == utf8.RuneError:
-				fmt.Fprintf(&b, `\u%04x`, r)
-			default:
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
+// yamlPlain reports whether s can be written as a plain scalar that YAML
+// 1.1 and 1.2 readers both read back as the string s.
 func yamlPlain(s string) bool {
 	if yamlReserved[strings.ToLower(s)] {
 		return false

@@ -16,13 +16,18 @@
 // payloadFormatVersion "2.0" (the API handler decodes v2 events), one
 // API-wide x-amazon-apigateway-cors object instead of MOCK OPTIONS methods,
 // built-in and custom authorizers as "request" Lambda authorizers with
-// payload format 1.0 (whose event carries authorizationToken and whose
-// answer is the same IAM policy a REST token authorizer returns), and IAM
-// authorization as awsSigv4; routes list no scopes, which HTTP APIs only
-// accept for JWT authorizers. HTTP APIs have no API keys, Cognito user pool
-// authorizers (they use JWT authorizers, which need an audience Chalice's
-// CognitoUserPoolAuthorizer does not have), resource policies or PRIVATE
-// endpoints: Generate reports an error for those.
+// their identitySource list, authorizerPayloadFormatVersion (1.0 unless the
+// manifest says 2.0; a 1.0 event carries authorizationToken and its answer
+// is the same IAM policy a REST token authorizer returns) and
+// enableSimpleResponses, JWT authorizers as oauth2 security schemes with a
+// "jwt" authorizer (jwtConfiguration issuer and audience, identitySource),
+// and IAM authorization as awsSigv4. Routes list their scopes for JWT
+// authorizers only, the only ones HTTP APIs take scopes for. HTTP APIs have
+// no API keys, Cognito user pool authorizers (they use JWT authorizers,
+// which need an audience Chalice's CognitoUserPoolAuthorizer does not
+// have), resource policies or PRIVATE endpoints, and REST APIs no JWT
+// authorizers: Generate reports an error for those. REST APIs ignore the
+// HTTP API settings of Lambda authorizers.
 package swagger
 
 import (
@@ -64,6 +69,40 @@ type Options struct {
 	// the name of the function that runs it. Required when a route uses a
 	// built-in authorizer.
 	AuthorizerURI func(function string) any
+	// PreflightOutside leaves the MOCK integration out of the OPTIONS
+	// operation of each CORS path: the deployer adds it with
+	// PutIntegration/PutIntegrationResponse after importing the document
+	// (see Preflights). API Gateway takes either form; AWS emulators such as
+	// moto cannot import a MOCK integration that has no uri.
+	PreflightOutside bool
+}
+
+// Preflight is the OPTIONS answer of one CORS path of a REST API: what
+// its MOCK integration returns.
+type Preflight struct {
+	Path    string
+	Headers map[string]string // header name -> value
+}
+
+// Preflights returns the CORS paths of a REST API in document order, with
+// the headers their OPTIONS MOCK integration answers.
+func Preflights(api *appgraph.RestAPI) []Preflight {
+	var out []Preflight
+	for _, pg := range groupRoutes(api.Routes) {
+		var cors *manifest.CORS
+		var methods []string
+		for _, r := range pg.routes {
+			if r.CORS != nil {
+				cors = r.CORS
+				methods = append(methods, strings.ToUpper(r.Method))
+			}
+		}
+		if cors != nil {
+			out = append(out, Preflight{Path: pg.path, Headers: CORSHeaders(cors, methods)})
+		}
+	}
+	slices.SortFunc(out, func(a, b Preflight) int { return strings.Compare(a.Path, b.Path) })
+	return out
 }
 
 // HTTPPayloadFormatVersion is the payload format of HTTP API integrations.
@@ -279,7 +318,7 @@ func (g *generator) operation(r manifest.Route) (map[string]any, error) {
 		if len(scopes) == 0 {
 			scopes = auth.Scopes
 		}
-		if g.http {
+		if g.http && auth.Type != manifest.AuthJWT {
 			// HTTP APIs take scopes for JWT authorizers only.
 			scopes = nil
 		}
@@ -382,6 +421,9 @@ func (g *generator) preflight(c *manifest.CORS, methods []string) map[string]any
 		op["consumes"] = []any{"application/json"}
 		op["produces"] = []any{"application/json"}
 	}
+	if g.opts.PreflightOutside {
+		delete(op, "x-amazon-apigateway-integration")
+	}
 	return op
 }
 
@@ -476,6 +518,11 @@ func (g *generator) securityDefinition(a manifest.Authorizer) (map[string]any, e
 			"type":         "cognito_user_pools",
 			"providerARNs": strings2any(a.ProviderARNs),
 		}
+	case manifest.AuthJWT:
+		if !g.http {
+			return nil, fmt.Errorf("JWT authorizer %q needs an HTTP API (api_type http); REST APIs have no JWT authorizers (use a Cognito user pool authorizer)", a.Name)
+		}
+		return jwtScheme(a)
 	case manifest.AuthCustom:
 		ttl := 300
 		if a.TTLSeconds != nil {
@@ -489,7 +536,9 @@ func (g *generator) securityDefinition(a manifest.Authorizer) (map[string]any, e
 		if a.InvokeRoleARN != "" {
 			auth["authorizerCredentials"] = a.InvokeRoleARN
 		}
-		g.setCustom(def, a, auth)
+		if err := g.setCustom(def, a, auth); err != nil {
+			return nil, err
+		}
 	case manifest.AuthBuiltin:
 		if g.opts.AuthorizerURI == nil {
 			return nil, fmt.Errorf("built-in authorizer %q needs Options.AuthorizerURI", a.Name)
@@ -505,7 +554,9 @@ func (g *generator) securityDefinition(a manifest.Authorizer) (map[string]any, e
 		if a.TTLSeconds != nil {
 			auth["authorizerResultTtlInSeconds"] = *a.TTLSeconds
 		}
-		g.setCustom(def, a, auth)
+		if err := g.setCustom(def, a, auth); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, fmt.Errorf("authorizer %q has unknown type %q", a.Name, a.Type)
 	}
@@ -513,17 +564,88 @@ func (g *generator) securityDefinition(a manifest.Authorizer) (map[string]any, e
 }
 
 // setCustom adds a Lambda authorizer to def: a token authorizer for REST
-// APIs, a request authorizer with payload format 1.0 (no authtype) for
-// HTTP APIs.
-func (g *generator) setCustom(def map[string]any, a manifest.Authorizer, auth map[string]any) {
-	if g.http {
-		auth["type"] = "request"
-		auth["identitySource"] = "$request.header." + header(a)
-		auth["authorizerPayloadFormatVersion"] = "1.0"
-	} else {
-		def["x-amazon-apigateway-authtype"] = "custom"
-	}
+// APIs; for HTTP APIs a request authorizer with its identity sources, its
+// payload format (1.0 unless set) and, with payload format 2.0, simple
+// responses when enabled.
+func (g *generator) setCustom(def map[string]any, a manifest.Authorizer, auth map[string]any) error {
 	def["x-amazon-apigateway-authorizer"] = auth
+	if !g.http {
+		def["x-amazon-apigateway-authtype"] = "custom"
+		return nil
+	}
+	version := a.PayloadFormatVersion
+	switch version {
+	case "":
+		version = manifest.AuthPayload10
+	case manifest.AuthPayload10, manifest.AuthPayload20:
+	default:
+		return fmt.Errorf("authorizer %q: payloadFormatVersion %q (valid: %s, %s)", a.Name, version, manifest.AuthPayload10, manifest.AuthPayload20)
+	}
+	if a.SimpleResponses && version != manifest.AuthPayload20 {
+		return fmt.Errorf("authorizer %q: enableSimpleResponses needs payloadFormatVersion %s, not %s", a.Name, manifest.AuthPayload20, version)
+	}
+	sources, err := identitySources(a)
+	if err != nil {
+		return err
+	}
+	auth["type"] = "request"
+	auth["identitySource"] = strings.Join(sources, ", ")
+	auth["authorizerPayloadFormatVersion"] = version
+	if a.SimpleResponses {
+		auth["enableSimpleResponses"] = true
+	}
+	// The apiKey scheme's name and in say where the identity is when it is
+	// one header or query parameter ("Unused" otherwise, as API Gateway's
+	// own documents write it).
+	def["name"], def["in"] = "Unused", "header"
+	if len(sources) == 1 {
+		if name, ok := strings.CutPrefix(sources[0], manifest.IdentityHeader); ok {
+			def["name"] = name
+		} else if name, ok := strings.CutPrefix(sources[0], manifest.IdentityQueryString); ok {
+			def["name"], def["in"] = name, "query"
+		}
+	}
+	return nil
+}
+
+// identitySources returns an HTTP API authorizer's identity sources,
+// checked.
+func identitySources(a manifest.Authorizer) ([]string, error) {
+	sources := a.HTTPIdentitySources()
+	for _, src := range sources {
+		if err := manifest.CheckIdentitySource(src); err != nil {
+			return nil, fmt.Errorf("authorizer %q: %w", a.Name, err)
+		}
+	}
+	return sources, nil
+}
+
+// jwtScheme is the security scheme of an HTTP API JWT authorizer: an
+// oauth2 scheme (so routes can list scopes) with no flows, which API
+// Gateway replaces by the "jwt" authorizer.
+func jwtScheme(a manifest.Authorizer) (map[string]any, error) {
+	if a.Issuer == "" || len(a.Audience) == 0 {
+		return nil, fmt.Errorf("JWT authorizer %q needs an issuer and at least one audience", a.Name)
+	}
+	sources, err := identitySources(a)
+	if err != nil {
+		return nil, err
+	}
+	if len(sources) != 1 {
+		return nil, fmt.Errorf("JWT authorizer %q has %d identity sources; a JWT authorizer takes exactly one", a.Name, len(sources))
+	}
+	return map[string]any{
+		"type":  "oauth2",
+		"flows": map[string]any{},
+		"x-amazon-apigateway-authorizer": map[string]any{
+			"type":           "jwt",
+			"identitySource": sources[0],
+			"jwtConfiguration": map[string]any{
+				"issuer":   a.Issuer,
+				"audience": strings2any(a.Audience),
+			},
+		},
+	}, nil
 }
 
 func strings2any(s []string) []any {

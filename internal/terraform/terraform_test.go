@@ -295,7 +295,8 @@ func samples(t *testing.T) map[string]*appgraph.Application {
     }
   }}
 }`, nil)
-	return map[string]*appgraph.Application{"full": full, "http": httpApp, "private": priv, "cloudfront": cf}
+	return map[string]*appgraph.Application{"full": full, "http": httpApp, "private": priv, "cloudfront": cf,
+		"http_auth": httpAuthApp(t)} // httpauth_test.go
 }
 
 func TestGolden(t *testing.T) {

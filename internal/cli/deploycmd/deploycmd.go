@@ -35,7 +35,7 @@ func (fl *flags) options(f *cli.Factory) (*deploy.Options, error) {
 		return nil, err
 	}
 	o := fl.opts
-	o.ProjectDir, o.Out = dir, f.IO.Out
+	o.ProjectDir, o.Out, o.ErrOut = dir, f.IO.Out, f.IO.ErrOut
 	if fl.autogen || fl.noAutogen {
 		v := fl.autogen && !fl.noAutogen
 		o.Overrides.AutogenPolicy = &v
@@ -100,7 +100,8 @@ func NewDeleteCmd(f *cli.Factory) *cobra.Command {
 			return exit(deploy.Delete(cmd.Context(), o))
 		},
 	}
-	fl.register(cmd, false, false)
+	fl.register(cmd, false, true)
+	cmd.Flags().BoolVar(&fl.opts.ByTag, "by-tag", false, "Also find the stage's resources by their gochalice tags (app, stage), for a stage whose deployed state was lost, and delete them.")
 	return cmd
 }
 
@@ -182,7 +183,7 @@ func NewLogsCmd(f *cli.Factory) *cobra.Command {
 			if err != nil {
 				return exit(err)
 			}
-			o.ProjectDir, o.Out = dir, f.IO.Out
+			o.ProjectDir, o.Out, o.ErrOut = dir, f.IO.Out, f.IO.ErrOut
 			err = deploy.Logs(cmd.Context(), o)
 			if err == nil {
 				return nil

@@ -27,7 +27,7 @@ func newAppgraph(f *cli.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opts.ProjectDir = dir
+			opts.ProjectDir, opts.Warnings = dir, f.IO.ErrOut
 			app, err := packager.Model(cmd.Context(), opts)
 			if err != nil {
 				return &cli.ExitError{Code: cli.ExitFail, Err: err}

@@ -41,12 +41,73 @@ type Options struct {
 	Port       int
 	Stage      string
 	Autoreload bool
-	Workers    int
-	API        string // "rest" (default) or "http"
+	// Workers is how many worker processes of the API handler are started
+	// (warm) with each build; more start on demand up to MaxConcurrency.
+	Workers int
+	// MaxConcurrency is how many invocations of one function may run at
+	// once, each in its own worker process (default 10); further requests
+	// wait for a free worker, within the integration timeout.
+	MaxConcurrency int
+	API            string // "rest" (default) or "http"
+	// Timeouts bound the HTTP server and the wait for a function; zero
+	// fields take the defaults (tests shorten them).
+	Timeouts Timeouts
 	// Ready, when set, receives the server's address once it is listening
 	// (for tests).
 	Ready func(addr string)
 }
+
+// Timeouts are the local server's limits.
+type Timeouts struct {
+	// ReadHeader bounds reading a request's headers (default 10 s), so a
+	// client that stalls mid-header is disconnected.
+	ReadHeader time.Duration
+	// Read bounds reading a whole request, body included (default 5 min:
+	// a 10 MB body, API Gateway's limit, at about 280 kbit/s). net/http
+	// lifts the deadline once the body is read, so the handler's own time
+	// does not count against it.
+	Read time.Duration
+	// Idle bounds how long a keep-alive connection may wait for its next
+	// request (default 2 min).
+	Idle time.Duration
+	// Integration is API Gateway's integration timeout (default 29 s): a
+	// function that has not answered by then is a 504, while one that
+	// exceeds its own, shorter lambda_timeout is a 502.
+	Integration time.Duration
+}
+
+// Defaults for Timeouts and Options.
+const (
+	apiGatewayTimeout        = 29 * time.Second
+	defaultReadHeaderTimeout = 10 * time.Second
+	defaultReadTimeout       = 5 * time.Minute
+	defaultIdleTimeout       = 2 * time.Minute
+	defaultMaxConcurrency    = runtimeapi.DefaultMaxWorkers
+)
+
+func (t Timeouts) withDefaults() Timeouts {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&t.ReadHeader, defaultReadHeaderTimeout)
+	def(&t.Read, defaultReadTimeout)
+	def(&t.Idle, defaultIdleTimeout)
+	def(&t.Integration, apiGatewayTimeout)
+	return t
+}
+
+const longHelp = `Run the app locally behind an API Gateway emulator.
+
+The app is built for this machine and its real binary runs as worker
+processes under a Lambda Runtime API emulator, rebuilt on every save.
+Each function runs up to --max-concurrency invocations at once, one per
+worker process; further requests wait for a free worker. A worker that
+crashes or times out is replaced at once. As on AWS, a function that
+exceeds its lambda_timeout answers 502 (Task timed out), and one still
+running after API Gateway's 29 s integration timeout answers 504. The
+reason for every 502 and 504 is logged to stderr.`
 
 // NewCmd returns the local command.
 func NewCmd(f *cli.Factory) *cobra.Command {
@@ -55,6 +116,7 @@ func NewCmd(f *cli.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "local",
 		Short: "Run the app locally behind an API Gateway emulator",
+		Long:  longHelp,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir, err := f.ProjectPath()
@@ -73,7 +135,9 @@ func NewCmd(f *cli.Factory) *cobra.Command {
 	cmd.Flags().StringVar(&opts.Stage, "stage", config.DefaultStage, "Name of the Chalice stage for the local server to use.")
 	cmd.Flags().BoolVar(&opts.Autoreload, "autoreload", true, "Automatically restart server when code changes.")
 	cmd.Flags().BoolVar(&noAutoreload, "no-autoreload", false, "Do not restart the server when code changes.")
-	cmd.Flags().IntVar(&opts.Workers, "workers", 4, "Warm worker processes per function")
+	cmd.Flags().IntVar(&opts.Workers, "workers", 1, "Worker processes of the API handler started ahead (warm); more start on demand up to --max-concurrency")
+	cmd.Flags().IntVar(&opts.MaxConcurrency, "max-concurrency", defaultMaxConcurrency,
+		"Concurrent invocations per function, one worker process each (as Lambda concurrency); further requests wait for a free worker")
 	cmd.Flags().StringVar(&opts.API, "api", "rest", "API Gateway flavour to emulate: rest (REST API, payload 1.0) or http (HTTP API, payload 2.0)")
 	return cmd
 }
@@ -96,11 +160,14 @@ func (s *state) close() {
 	}
 }
 
-// apiGatewayTimeout is API Gateway's integration timeout.
-const apiGatewayTimeout = 29 * time.Second
-
 // Run serves until ctx is cancelled.
 func Run(ctx context.Context, o *Options) error {
+	if o.MaxConcurrency < 0 {
+		return fmt.Errorf("--max-concurrency %d: must be positive", o.MaxConcurrency)
+	}
+	if o.Workers < 0 {
+		return fmt.Errorf("--workers %d: must not be negative", o.Workers)
+	}
 	cfg, err := config.Load(o.ProjectDir)
 	if err != nil {
 		return err
@@ -115,7 +182,8 @@ func Run(ctx context.Context, o *Options) error {
 	}
 	defer ln.Close()
 	addr := ln.Addr().String()
-	srv := &server{o: o, cfg: cfg, addr: addr, binDir: filepath.Join(o.ProjectDir, ".chalice", "build", "local")}
+	srv := &server{o: o, cfg: cfg, addr: addr, binDir: filepath.Join(o.ProjectDir, ".chalice", "build", "local"),
+		timeouts: o.Timeouts.withDefaults(), log: slog.New(slog.NewTextHandler(o.IO.ErrOut, nil))}
 	st, err := srv.load(ctx)
 	if err != nil {
 		return err
@@ -133,7 +201,13 @@ func Run(ctx context.Context, o *Options) error {
 		srv.ws = ws
 		defer ws.Close()
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 1 << 20}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: srv.timeouts.ReadHeader,
+		ReadTimeout:       srv.timeouts.Read,
+		IdleTimeout:       srv.timeouts.Idle,
+		MaxHeaderBytes:    1 << 20,
+	}
 	fmt.Fprintf(o.IO.Out, "Serving on http://%s\n", addr)
 	if srv.ws != nil {
 		fmt.Fprintf(o.IO.Out, "Websocket API on ws://%s/ (management API at http://%s/%s/@connections)\n", addr, addr, cfg.APIGatewayStage(o.Stage))
@@ -163,13 +237,15 @@ func Run(ctx context.Context, o *Options) error {
 }
 
 type server struct {
-	ws     *wsgateway.Gateway // nil when the app has no websocket handlers
-	addr   string
-	o      *Options
-	cfg    *config.Config
-	binDir string
-	cur    atomic.Pointer[state]
-	gen    atomic.Int64
+	ws       *wsgateway.Gateway // nil when the app has no websocket handlers
+	addr     string
+	o        *Options
+	cfg      *config.Config
+	binDir   string
+	timeouts Timeouts     // with defaults applied
+	log      *slog.Logger // to stderr: why invocations failed
+	cur      atomic.Pointer[state]
+	gen      atomic.Int64
 }
 
 // load builds the app and starts a gateway over fresh worker pools.
@@ -198,15 +274,16 @@ func (s *server) load(ctx context.Context) (*state, error) {
 		}
 		pool, err := runtimeapi.NewPool(runtimeapi.Config{
 			Binary: bin, Function: fn.Handler, Env: env, Dir: s.o.ProjectDir,
-			Timeout:    time.Duration(s.cfg.LambdaTimeout(s.o.Stage, fn.Name)) * time.Second,
-			MemoryMB:   s.cfg.LambdaMemorySize(s.o.Stage, fn.Name),
-			MaxWorkers: s.o.Workers, Stdout: s.o.IO.ErrOut, Stderr: s.o.IO.ErrOut,
+			Timeout:            time.Duration(s.cfg.LambdaTimeout(s.o.Stage, fn.Name)) * time.Second,
+			IntegrationTimeout: s.timeouts.Integration,
+			MemoryMB:           s.cfg.LambdaMemorySize(s.o.Stage, fn.Name),
+			MaxWorkers:         s.o.MaxConcurrency, Stdout: s.o.IO.ErrOut, Stderr: s.o.IO.ErrOut,
 		})
 		if err != nil {
 			st.close()
 			return nil, err
 		}
-		slog.DebugContext(ctx, "worker pool", "function", fn.Name, "binary", bin, "max_workers", s.o.Workers)
+		slog.DebugContext(ctx, "worker pool", "function", fn.Name, "binary", bin, "max_concurrency", s.o.MaxConcurrency)
 		st.pools[fn.Name] = pool
 	}
 	inv := gateway.InvokerFunc(func(ctx context.Context, function string, payload []byte) ([]byte, error) {
@@ -214,25 +291,20 @@ func (s *server) load(ctx context.Context) (*state, error) {
 		if p == nil {
 			return nil, fmt.Errorf("function %q is not part of the app", function)
 		}
-		ctx, cancel := context.WithTimeout(ctx, apiGatewayTimeout)
-		defer cancel()
-		out, err := p.Invoke(ctx, payload)
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, &runtimeapi.TimeoutError{Function: function, Duration: apiGatewayTimeout}
-		}
-		return out, err
+		return p.Invoke(ctx, payload)
 	})
 	gw, err := gateway.New(m, inv, gateway.Options{
 		Stage: s.cfg.APIGatewayStage(s.o.Stage), CacheAuthorizers: true, API: s.o.API,
-		Warn: func(msg string) { fmt.Fprintln(s.o.IO.ErrOut, "Warning:", msg) },
+		Warn:   func(msg string) { fmt.Fprintln(s.o.IO.ErrOut, "Warning:", msg) },
+		Logger: s.log,
 	})
 	if err != nil {
 		st.close()
 		return nil, err
 	}
 	st.gw = gw
-	if api := st.pools[manifest.APIHandlerName]; api != nil {
-		_ = api.Warm(ctx, 1)
+	if api := st.pools[manifest.APIHandlerName]; api != nil && s.o.Workers > 0 {
+		_ = api.Warm(ctx, s.o.Workers)
 	}
 	return st, nil
 }
@@ -252,7 +324,11 @@ func (s *server) invokeCurrent(ctx context.Context, function string, payload []b
 		if p == nil {
 			return nil, fmt.Errorf("function %q is not part of the app", function)
 		}
-		return p.Invoke(ctx, payload)
+		out, err := p.Invoke(ctx, payload)
+		if err != nil {
+			s.log.Error("websocket invocation failed", "function", function, "reason", err.Error())
+		}
+		return out, err
 	}
 }
 

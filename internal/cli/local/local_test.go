@@ -141,7 +141,7 @@ func TestLocalEndToEnd(t *testing.T) {
 		{"auth allowed", "/private", []string{"Authorization", "letmein"}, 200, `{"principalId":"u1"}`},
 		{"crash", "/crash", nil, 502, `{"message": "Internal server error"}`},
 		{"after crash", "/", nil, 200, `{"hello":"world"}`},
-		{"timeout", "/slow", nil, 504, `{"message": "Endpoint request timed out"}`},
+		{"function timeout", "/slow", nil, 502, `{"message": "Internal server error"}`},
 		{"after timeout", "/", nil, 200, `{"hello":"world"}`},
 	}
 	for _, tt := range tests {

@@ -3,12 +3,13 @@
 package models
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/gochalice/chalice/config"
+	"github.com/gochalice/chalice/internal/appgraph"
 	"github.com/gochalice/chalice/internal/cli"
+	"github.com/gochalice/chalice/internal/sam"
 	"github.com/gochalice/chalice/internal/swagger"
 	"github.com/gochalice/chalice/packager"
 	"github.com/spf13/cobra"
@@ -38,33 +39,49 @@ func NewCmd(f *cli.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opts.ProjectDir = dir
+			opts.ProjectDir, opts.Warnings = dir, f.IO.ErrOut
 			app, err := packager.Model(cmd.Context(), opts)
 			if err != nil {
 				return &cli.ExitError{Code: cli.ExitFail, Err: err}
 			}
-			if app.RestAPI == nil {
-				return &cli.ExitError{Code: cli.ExitFail, Err: errors.New("No REST API found to generate model from.")}
-			}
-			doc, err := swagger.Generate(app.RestAPI, app.AppName, swagger.Options{
-				Format:     ft,
-				HandlerURI: "arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{api_handler_lambda_arn}/invocations",
-				AuthorizerURI: func(fn string) any {
-					return "arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{" + fn + "_lambda_arn}/invocations"
-				},
-			})
+			out, err := Document(app, ft)
 			if err != nil {
 				return &cli.ExitError{Code: cli.ExitFail, Err: err}
 			}
-			out, err := json.MarshalIndent(doc, "", "    ")
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(f.IO.Out, "%s\n", out)
+			_, err = f.IO.Out.Write(out)
 			return err
 		},
 	}
 	cmd.Flags().StringVar(&opts.Stage, "stage", config.DefaultStage, "Chalice stage.")
 	cmd.Flags().StringVar(&format, "format", "swagger2", "Document format: swagger2, openapi3 (3.1) or openapi3.0.")
 	return cmd
+}
+
+// HandlerURI and AuthorizerURI are the integration URIs generate-models
+// writes: the placeholders of Chalice's TemplatedSwaggerGenerator, which
+// a deploy fills in with the partition, the region and the function ARNs.
+const HandlerURI = "arn:{partition}:apigateway:{region_name}:lambda:path/2015-03-31/functions/{api_handler_lambda_arn}/invocations"
+
+// AuthorizerURI is the authorizerUri of the built-in authorizer run by
+// function: its ARN placeholder is {<function>_lambda_arn}.
+func AuthorizerURI(function string) string {
+	return "arn:{partition}:apigateway:{region_name}:lambda:path/2015-03-31/functions/{" + function + "_lambda_arn}/invocations"
+}
+
+// Document is what generate-models prints for app: its REST API as a
+// document of format ft, written as Chalice's json.dumps(model, indent=4):
+// four-space indentation, non-ASCII characters escaped, a final newline.
+func Document(app *appgraph.Application, ft swagger.Format) ([]byte, error) {
+	if app.RestAPI == nil {
+		return nil, errors.New("No REST API found to generate model from.")
+	}
+	doc, err := swagger.Generate(app.RestAPI, app.AppName, swagger.Options{
+		Format:        ft,
+		HandlerURI:    HandlerURI,
+		AuthorizerURI: func(fn string) any { return AuthorizerURI(fn) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sam.MarshalIndent(doc, "    ")
 }

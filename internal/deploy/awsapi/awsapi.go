@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
@@ -106,6 +108,19 @@ func (r *Recorder) Install(cfg *aws.Config) {
 	})
 }
 
+// HTTPClient is the SDK HTTP client of --connection-timeout: the timeout
+// bounds connecting (dial and TLS handshake) and waiting for the response
+// headers once the request is sent, as botocore's connect and read
+// timeouts; a large upload is not cut short by it.
+func HTTPClient(timeout time.Duration) *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = timeout }).
+		WithTransportOptions(func(tr *http.Transport) {
+			tr.TLSHandshakeTimeout = timeout
+			tr.ResponseHeaderTimeout = timeout
+		})
+}
+
 // Options configure Load.
 type Options struct {
 	Profile           string
@@ -138,7 +153,9 @@ func Load(ctx context.Context, o Options) (*Clients, error) {
 		opts = append(opts, awsconfig.WithSharedConfigProfile(o.Profile))
 	}
 	if o.ConnectionTimeout > 0 {
-		opts = append(opts, awsconfig.WithHTTPClient(&http.Client{Timeout: o.ConnectionTimeout}))
+		// A BuildableClient, not a plain http.Client: the SDK adds the
+		// AWS_CA_BUNDLE / ca_bundle roots to it (and refuses other clients).
+		opts = append(opts, awsconfig.WithHTTPClient(HTTPClient(o.ConnectionTimeout)))
 	}
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
@@ -150,6 +167,7 @@ func Load(ctx context.Context, o Options) (*Clients, error) {
 	if o.Recorder != nil {
 		o.Recorder.Install(&cfg)
 	}
+	GuardNonIdempotent(&cfg)
 	return &Clients{
 		Config:       cfg,
 		Region:       cfg.Region,

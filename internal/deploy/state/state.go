@@ -167,6 +167,9 @@ type Deployed struct {
 	// Version is an opaque token from the backend that loaded the state
 	// (an S3 ETag for conditional writes); the local file leaves it empty.
 	Version string
+	// Missing is set by Load when nothing was stored yet (no file, no
+	// object), as opposed to a stored state with no resources.
+	Missing bool
 }
 
 // Find returns the record with this name, or nil.
@@ -195,7 +198,7 @@ func (d *Deployed) Remove(name string) {
 
 // Clone copies the state.
 func (d *Deployed) Clone() *Deployed {
-	c := &Deployed{Backend: d.Backend, Version: d.Version}
+	c := &Deployed{Backend: d.Backend, Version: d.Version, Missing: d.Missing}
 	for _, r := range d.Resources {
 		c.Resources = append(c.Resources, r.Clone())
 	}
@@ -241,11 +244,28 @@ func Parse(data []byte, name string) (*Deployed, error) {
 	if version != SchemaVersion {
 		return nil, fmt.Errorf("Unsupported schema version (%v) in file: %s", version, name)
 	}
+	// "resources" must be a list: null (or no key) is not an empty
+	// deployment but a damaged file, and treating it as one would make a
+	// deploy create everything again beside what exists.
+	raw, ok := probe["resources"]
+	if !ok || string(bytes.TrimSpace(raw)) == "null" {
+		return nil, fmt.Errorf(`the deployed state file %s has no "resources" list (found %s): fix it or remove the file; gochalice made no AWS call`, name, describeJSON(raw, ok))
+	}
 	var f fileJSON
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("the deployed state file %s is invalid: %v", name, err)
 	}
+	if f.Resources == nil {
+		f.Resources = []Record{}
+	}
 	return &Deployed{Resources: f.Resources, Backend: f.Backend}, nil
+}
+
+func describeJSON(raw json.RawMessage, present bool) string {
+	if !present {
+		return "no such key"
+	}
+	return string(bytes.TrimSpace(raw))
 }
 
 // Backend stores the deployed state of one stage. Load returns an empty
@@ -278,7 +298,7 @@ func (f *File) Location() string { return f.Path }
 func (f *File) Load(ctx context.Context) (*Deployed, error) {
 	data, err := os.ReadFile(f.Path)
 	if errors.Is(err, os.ErrNotExist) {
-		return &Deployed{Backend: "api"}, nil
+		return &Deployed{Backend: "api", Missing: true}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the deployed state: %w", err)

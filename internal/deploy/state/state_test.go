@@ -115,3 +115,23 @@ func TestParseS3URL(t *testing.T) {
 		}
 	}
 }
+
+func TestResourcesMustBeAList(t *testing.T) {
+	for _, doc := range []string{
+		`{"resources": null, "schema_version": "2.0", "backend": "api"}`,
+		`{"schema_version": "2.0", "backend": "api"}`,
+	} {
+		_, err := Parse([]byte(doc), "dev.json")
+		if err == nil || !strings.Contains(err.Error(), `dev.json has no "resources" list`) {
+			t.Errorf("%s: err = %v", doc, err)
+		}
+	}
+	d, err := Parse([]byte(`{"resources": [], "schema_version": "2.0", "backend": "api"}`), "dev.json")
+	if err != nil || d.Resources == nil || len(d.Resources) != 0 || d.Missing {
+		t.Errorf("empty list: %+v, %v", d, err)
+	}
+	f := &File{Path: filepath.Join(t.TempDir(), "dev.json")}
+	if d, err := f.Load(context.Background()); err != nil || !d.Missing {
+		t.Errorf("no file: %+v, %v", d, err)
+	}
+}

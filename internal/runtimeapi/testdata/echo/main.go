@@ -4,6 +4,7 @@
 //	{"fail":true}        returns an *EchoError
 //	{"panic":true}       panics with "boom"
 //	{"crash":true}       writes to stderr and exits with status 7
+//	{"kill":true}        kills itself (SIGKILL on Unix)
 //	{"sleep_ms":N}       sleeps N ms (ignoring the deadline) before answering
 //	{"big":N}            answers with N bytes
 //	{"pid":true}         answers {"pid":<its pid>}
@@ -40,6 +41,7 @@ type request struct {
 	Fail    bool     `json:"fail"`
 	Panic   bool     `json:"panic"`
 	Crash   bool     `json:"crash"`
+	Kill    bool     `json:"kill"`
 	SleepMS int      `json:"sleep_ms"`
 	Big     int      `json:"big"`
 	PID     bool     `json:"pid"`
@@ -73,6 +75,10 @@ func (handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	case req.Crash:
 		fmt.Fprintln(os.Stderr, "echo: crashing as requested")
 		os.Exit(7)
+	case req.Kill:
+		self, _ := os.FindProcess(os.Getpid())
+		_ = self.Kill()
+		time.Sleep(time.Hour)
 	case req.Big > 0:
 		return bytes.Repeat([]byte("x"), req.Big), nil
 	case req.PID:
