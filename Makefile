@@ -4,7 +4,7 @@ GO ?= go
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 MODULES := . examples/users-service/web-api bench cdk examples/users-service/infra
 
-.PHONY: test serve bench fuzz vet
+.PHONY: test serve bench fuzz faults vet
 
 ## test: every test of every module (needs python3 with moto for the AWS-backed tests)
 test: vet
@@ -30,9 +30,23 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./internal/proxyevent/
 	$(GO) test -run='^$$' -fuzz=FuzzAppendResponse -fuzztime=$(FUZZTIME) ./internal/proxyevent/
+	$(GO) test -run='^$$' -fuzz=FuzzHeaderValidation -fuzztime=$(FUZZTIME) ./internal/proxyevent/
+	$(GO) test -run='^$$' -fuzz=FuzzRESTResponse -fuzztime=$(FUZZTIME) ./internal/gateway/check/
+	$(GO) test -run='^$$' -fuzz=FuzzHTTPAPIResponse -fuzztime=$(FUZZTIME) ./internal/gateway/check/
+	$(GO) test -run='^$$' -fuzz=FuzzAuthorizerAnswer -fuzztime=$(FUZZTIME) ./internal/gateway/check/
+	$(GO) test -run='^$$' -fuzz=FuzzJWT -fuzztime=$(FUZZTIME) ./internal/gateway/check/
+	$(GO) test -run='^$$' -fuzz=FuzzARNMatches -fuzztime=$(FUZZTIME) ./internal/gateway/check/
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./internal/route/
 	$(GO) test -run='^$$' -fuzz=FuzzMatch -fuzztime=$(FUZZTIME) ./internal/route/
 	$(GO) test -run='^$$' -fuzz=FuzzScheduleExpression -fuzztime=$(FUZZTIME) .
+	$(GO) test -run='^$$' -fuzz=FuzzAuthorizerEvent -fuzztime=$(FUZZTIME) .
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./config/
 	$(GO) test -run='^$$' -fuzz=FuzzParseTemplate -fuzztime=$(FUZZTIME) ./packager/
+	$(GO) test -run='^$$' -fuzz=FuzzMarshalYAML -fuzztime=$(FUZZTIME) ./internal/sam/
 	$(GO) test -run='^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) ./manifest/
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./internal/deploy/state/
+	$(GO) test -run='^$$' -fuzz=FuzzLockInfo -fuzztime=$(FUZZTIME) ./internal/deploy/state/
+
+## faults: the full fault-injection sweep of deploys (every fault mode at every mutating call; CI runs a bounded set)
+faults:
+	GOCHALICE_FAULTS=full $(GO) test -count=1 -run TestFaultInjection -v -timeout 150m ./internal/deploy/

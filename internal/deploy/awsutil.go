@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/aws/smithy-go"
@@ -123,11 +124,15 @@ func (a arns) restAPIURL(id, stage string) string {
 	return fmt.Sprintf("https://%s.execute-api.%s.%s/%s/", id, a.Region, a.dnsSuffix(), stage)
 }
 
-// hasPermission reports whether a Lambda resource policy (GetPolicy's
-// JSON) already lets principal invoke the function from sourceARN, either
-// through gochalice's statement id or an equivalent statement (one Chalice
-// added with a random id).
-func hasPermission(policy, sid, principal, sourceARN string) bool {
+// policyStatement is one statement of a Lambda resource policy, with its
+// service principal and SourceArn conditions.
+type policyStatement struct {
+	sid, principal string
+	sources        []string
+}
+
+// policyStatements reads a Lambda resource policy (GetPolicy's JSON).
+func policyStatements(policy string) []policyStatement {
 	var doc struct {
 		Statement []struct {
 			Sid       string
@@ -136,25 +141,36 @@ func hasPermission(policy, sid, principal, sourceARN string) bool {
 		}
 	}
 	if json.Unmarshal([]byte(policy), &doc) != nil {
-		return false
+		return nil
 	}
+	var out []policyStatement
 	for _, st := range doc.Statement {
-		if st.Sid == sid {
-			return true
-		}
+		ps := policyStatement{sid: st.Sid}
 		p := st.Principal
 		if m, ok := p.(map[string]any); ok {
 			p = m["Service"]
 		}
-		if p != principal {
-			continue
-		}
+		ps.principal, _ = p.(string)
 		for _, cond := range st.Condition {
 			for k, v := range cond {
-				if strings.EqualFold(k, "AWS:SourceArn") && v == sourceARN {
-					return true
+				if s, ok := v.(string); ok && strings.EqualFold(k, "AWS:SourceArn") {
+					ps.sources = append(ps.sources, s)
 				}
 			}
+		}
+		out = append(out, ps)
+	}
+	return out
+}
+
+// hasPermission reports whether a Lambda resource policy (GetPolicy's
+// JSON) already lets principal invoke the function from sourceARN, either
+// through gochalice's statement id or an equivalent statement (one Chalice
+// added with a random id).
+func hasPermission(policy, sid, principal, sourceARN string) bool {
+	for _, st := range policyStatements(policy) {
+		if st.sid == sid || st.principal == principal && slices.Contains(st.sources, sourceARN) {
+			return true
 		}
 	}
 	return false

@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -224,29 +223,14 @@ func (x *executor) discover(ctx context.Context) ([]state.Record, error) {
 // policySources returns the SourceArn conditions of a Lambda resource
 // policy's statements for principal.
 func policySources(policy, principal string) []string {
-	var doc struct {
-		Statement []struct {
-			Principal any
-			Condition map[string]map[string]any
-		}
-	}
-	if json.Unmarshal([]byte(policy), &doc) != nil {
-		return nil
-	}
 	var out []string
-	for _, st := range doc.Statement {
-		p := st.Principal
-		if m, ok := p.(map[string]any); ok {
-			p = m["Service"]
-		}
-		if p != principal {
+	for _, st := range policyStatements(policy) {
+		if st.principal != principal {
 			continue
 		}
-		for _, cond := range st.Condition {
-			for k, v := range cond {
-				if s, ok := v.(string); ok && strings.EqualFold(k, "AWS:SourceArn") && !slices.Contains(out, s) {
-					out = append(out, s)
-				}
+		for _, src := range st.sources {
+			if !slices.Contains(out, src) {
+				out = append(out, src)
 			}
 		}
 	}

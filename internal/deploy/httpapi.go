@@ -26,13 +26,7 @@ func (pl *planner) httpAPI(ctx context.Context, api *appgraph.RestAPI) ([]Step, 
 		return nil, err
 	}
 	stage := api.Stage.APIGatewayStage
-	perms := func(id string) []permission {
-		ps := []permission{{function: api.Handler.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "*")}}
-		for _, f := range api.AuthFuncs {
-			ps = append(ps, permission{function: f.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "authorizers/*")})
-		}
-		return ps
-	}
+	perms := func(id string) []permission { return x.apiPermissions(api, id) }
 	record := func(id string, withHash bool) state.Record {
 		r := state.Record{Name: api.ResourceName, ResourceType: "http_api", Fields: []state.Field{{Key: "http_api_id", Value: id}, {Key: "http_api_url", Value: x.arns.restAPIURL(id, stage)}}}
 		if withHash {

@@ -110,6 +110,16 @@ func (x *executor) findRestAPI(ctx context.Context, resource, recordedID string)
 	return &foundAPI{id: deref(recorded.Id), tags: recorded.Tags, compression: recorded.MinimumCompressionSize}, dups, nil
 }
 
+// apiPermissions are the permissions API Gateway needs to invoke a REST
+// or HTTP API's handler and its authorizers.
+func (x *executor) apiPermissions(api *appgraph.RestAPI, id string) []permission {
+	ps := []permission{{function: api.Handler.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "*")}}
+	for _, f := range api.AuthFuncs {
+		ps = append(ps, permission{function: f.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "authorizers/*")})
+	}
+	return ps
+}
+
 func (a arns) restAPIResource(id string) string {
 	return fmt.Sprintf("arn:%s:apigateway:%s::/restapis/%s", a.Partition, a.Region, id)
 }
@@ -126,13 +136,7 @@ func (pl *planner) restAPI(ctx context.Context, api *appgraph.RestAPI) ([]Step, 
 		endpointType = "EDGE"
 	}
 	want := api.Stage.MinimumCompressionSize
-	perms := func(id string) []permission {
-		ps := []permission{{function: api.Handler.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "*")}}
-		for _, f := range api.AuthFuncs {
-			ps = append(ps, permission{function: f.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "authorizers/*")})
-		}
-		return ps
-	}
+	perms := func(id string) []permission { return x.apiPermissions(api, id) }
 	record := func(id string, withHash bool) state.Record {
 		r := state.Record{Name: api.ResourceName, ResourceType: "rest_api", Fields: []state.Field{{Key: "rest_api_id", Value: id}, {Key: "rest_api_url", Value: x.arns.restAPIURL(id, stage)}}}
 		if withHash {
