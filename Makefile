@@ -2,7 +2,7 @@
 GO ?= go
 # The CDK synth tests run Node 20 through jsii; this silences its end-of-life banner.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
-MODULES := . examples/users-service/web-api bench cdk examples/users-service/infra
+MODULES := . internal/jsonschema/crosscheck examples/users-service/web-api bench cdk examples/users-service/infra
 
 .PHONY: test serve bench fuzz faults vet
 
@@ -46,6 +46,13 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) ./manifest/
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./internal/deploy/state/
 	$(GO) test -run='^$$' -fuzz=FuzzLockInfo -fuzztime=$(FUZZTIME) ./internal/deploy/state/
+	$(GO) test -run='^$$' -fuzz='^FuzzBind$$' -fuzztime=$(FUZZTIME) ./internal/bind/
+	$(GO) test -run='^$$' -fuzz=FuzzDecodeMatchesEncodingJSON -fuzztime=$(FUZZTIME) ./internal/bind/
+	$(GO) test -run='^$$' -fuzz=FuzzParseRules -fuzztime=$(FUZZTIME) ./internal/bind/
+	$(GO) test -run='^$$' -fuzz=FuzzToDraft4 -fuzztime=$(FUZZTIME) ./internal/jsonschema/
+	$(GO) test -run='^$$' -fuzz=FuzzConvertSchema -fuzztime=$(FUZZTIME) ./internal/swagger/
+	cd internal/jsonschema/crosscheck && $(GO) test -run='^$$' -fuzz='^FuzzSchemaAgreesWithBinder$$' -fuzztime=$(FUZZTIME) .
+	cd internal/jsonschema/crosscheck && $(GO) test -run='^$$' -fuzz=FuzzSchemaAgreesWithBinderNearValid -fuzztime=$(FUZZTIME) .
 
 ## faults: the full fault-injection sweep of deploys (every fault mode at every mutating call; CI runs a bounded set)
 faults:

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gochalice/chalice/internal/version"
 	"github.com/gochalice/chalice/manifest"
@@ -22,25 +23,36 @@ import (
 // Version is the gochalice version, recorded in resource tags.
 const Version = version.Version
 
-// HandlerFunc handles one REST request. It returns either a *Response (or
-// Response) or any other value, which is sent as compact JSON with status
-// 200. A returned *Error becomes Chalice's {"Code","Message"} error body;
-// any other error is a 500.
+// HandlerFunc handles one REST request: it is the view a route registers.
+// It returns either a *Response (or Response) or any other value, which is
+// sent as compact JSON with status 200. A returned *Error becomes Chalice's
+// {"Code","Message"} error body; any other error is a 500.
 type HandlerFunc func(ctx context.Context, req *Request) (any, error)
 
-// DefaultBinaryTypes are the content types API Gateway treats as binary by
+// Handler is an HTTP request's handler as HTTP middleware sees it: the
+// request in, the response out. Middleware has chi's shape,
+// func(next Handler) Handler (App.UseHTTP, WithMiddleware). The error is
+// what the view could not answer with a response (an error wrapping
+// ErrUnhandled) or an error of the middleware itself.
+type Handler func(ctx context.Context, req *Request) (*Response, error)
+
+// defaultBinaryTypes are the content types API Gateway treats as binary by
 // default, as in Chalice.
-var DefaultBinaryTypes = []string{
+var defaultBinaryTypes = []string{
 	"application/octet-stream", "application/x-tar", "application/zip",
 	"audio/basic", "audio/ogg", "audio/mp4", "audio/mpeg", "audio/wav", "audio/webm",
 	"image/png", "image/jpg", "image/jpeg", "image/gif",
 	"video/ogg", "video/mpeg", "video/webm",
 }
 
+// DefaultBinaryTypes returns the content types API Gateway treats as
+// binary by default, as in Chalice (a new slice on each call).
+func DefaultBinaryTypes() []string { return slices.Clone(defaultBinaryTypes) }
+
 // APIConfig holds app-wide REST API settings (Chalice's app.api).
 type APIConfig struct {
 	// BinaryTypes are the content types sent base64-encoded through API
-	// Gateway. Starts as a copy of DefaultBinaryTypes.
+	// Gateway. Starts as DefaultBinaryTypes().
 	BinaryTypes []string
 	// CORS is the default CORS config for routes that do not set one
 	// (Chalice's app.api.cors). nil means no CORS. As in Chalice, a route
@@ -90,7 +102,7 @@ func WithLogger(l *slog.Logger) AppOption { return func(a *App) { a.Log = l } }
 func New(name string, opts ...AppOption) *App {
 	a := &App{
 		Name:      name,
-		API:       APIConfig{BinaryTypes: slices.Clone(DefaultBinaryTypes)},
+		API:       APIConfig{BinaryTypes: DefaultBinaryTypes()},
 		Websocket: &WebsocketAPI{},
 	}
 	a.registry.owner = "app " + name
@@ -112,6 +124,45 @@ func newLogger(w io.Writer, name string, debug bool) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})).With("app", name)
 }
 
+// Registrar is what registrations are made on: an *App, or a *Blueprint
+// whose registrations join an app with RegisterBlueprint. Functions that
+// register a group of handlers can take a Registrar and serve both; so do
+// the package's generic registration functions (UseEvents). Only *App and
+// *Blueprint implement it.
+type Registrar interface {
+	Route(path string, handler HandlerFunc, opts ...RouteOption)
+	Get(path string, handler HandlerFunc, opts ...RouteOption)
+	Post(path string, handler HandlerFunc, opts ...RouteOption)
+	Put(path string, handler HandlerFunc, opts ...RouteOption)
+	Patch(path string, handler HandlerFunc, opts ...RouteOption)
+	Delete(path string, handler HandlerFunc, opts ...RouteOption)
+	Mount(prefix string, h http.Handler, opts ...RouteOption)
+	Authorizer(fn AuthorizerFunc, opts ...AuthorizerOption) *BuiltinAuthorizer
+	Schedule(expr ScheduleExpression, fn func(context.Context, *CloudWatchEvent) error, opts ...ScheduleOption)
+	OnCWEvent(pattern map[string]any, fn func(context.Context, *CloudWatchEvent) error, opts ...CWEventOption)
+	OnS3Event(bucket string, fn func(context.Context, *S3Event) error, opts ...S3Option)
+	OnSNSMessage(topic string, fn func(context.Context, *SNSEvent) error, opts ...SNSOption)
+	OnSQSMessage(queue string, fn func(context.Context, *SQSEvent) error, opts ...SQSOption)
+	OnKinesisRecord(stream string, fn func(context.Context, *KinesisEvent) error, opts ...KinesisOption)
+	OnDynamoDBRecord(streamARN string, fn func(context.Context, *DynamoDBEvent) error, opts ...DynamoDBOption)
+	LambdaFunction(fn func(ctx context.Context, event json.RawMessage) (any, error), opts ...LambdaOption)
+	OnWSConnect(fn WebsocketHandler, opts ...WebsocketOption)
+	OnWSMessage(fn WebsocketHandler, opts ...WebsocketOption)
+	OnWSDisconnect(fn WebsocketHandler, opts ...WebsocketOption)
+	UseHTTP(mw ...func(next Handler) Handler)
+	UseLambda(mw ...func(next LambdaHandler) LambdaHandler)
+	UseWebsocket(mw ...func(next WebsocketHandler) WebsocketHandler)
+	UseAll(mw Middleware)
+	Use(eventType EventType, mw Middleware)
+
+	registrar() *registry
+}
+
+var (
+	_ Registrar = (*App)(nil)
+	_ Registrar = (*Blueprint)(nil)
+)
+
 // registry records registrations; App and Blueprint share it.
 type registry struct {
 	owner string
@@ -126,10 +177,56 @@ type registry struct {
 	websocket   []*wsEntry
 	middleware  []middlewareEntry
 	problems    []string
+
+	// mu is held by each registration and by the build, so registering
+	// from several goroutines is safe and a registration is either part
+	// of the build or reported as late.
+	mu sync.Mutex
+	// sealed says what ended registration ("the app was built by
+	// App.Manifest", ...); registrations after it are late: not part of
+	// the app, and definition errors.
+	sealed string
+	late   []string
+	lateN  atomic.Int32
+	// apps are the apps a blueprint was registered on; they report its
+	// late registrations.
+	apps []*App
 }
+
+func (r *registry) registrar() *registry { return r }
 
 func (r *registry) problem(format string, args ...any) {
 	r.problems = append(r.problems, fmt.Sprintf(format, args...))
+}
+
+// begin starts a registration described by what. It locks the registry
+// and returns true; the caller unlocks it when done. When registration has
+// ended (the app was built, or the blueprint registered), it records the
+// registration as a definition error instead, leaves the registry
+// unlocked and returns false.
+func (r *registry) begin(what func() string) bool {
+	r.mu.Lock()
+	if r.sealed == "" {
+		return true
+	}
+	msg := fmt.Sprintf("%s was registered after %s, so it is not part of the app; make every registration before that", what(), r.sealed)
+	r.late = append(r.late, msg)
+	r.lateN.Add(1)
+	apps := slices.Clone(r.apps)
+	owner := r.owner
+	r.mu.Unlock()
+	for _, a := range apps {
+		a.addLate(owner + ": " + msg)
+	}
+	return false
+}
+
+// addLate records a late registration of a blueprint registered on a.
+func (a *App) addLate(msg string) {
+	a.mu.Lock()
+	a.late = append(a.late, msg)
+	a.mu.Unlock()
+	a.lateN.Add(1)
 }
 
 type routeEntry struct {
@@ -146,25 +243,37 @@ type routeEntry struct {
 	effCORS        *CORSConfig // cors resolved against the app default (set by build)
 	summary        string
 	description    string
+	middleware     []func(next Handler) Handler
+	serve          Handler    // the view inside its route middleware (set by build)
+	typed          typedRoute // a typed route's handler and types (typed.go); its view is made by build
 }
 
 // Route registers handler for path. path uses Chalice's {name} parameters
 // (one segment) and {name+} greedy parameters (the rest of the path; Go's
-// {name...} is accepted too). Options: Methods, Name, WithAuthorizer,
-// APIKeyRequired, ContentTypes, WithCORS, Summary, Description.
-func (r *registry) Route(path string, handler HandlerFunc, opts ...Option) {
-	o, bad := buildOptions(opts, "Methods", "Name", "WithAuthorizer", "APIKeyRequired", "ContentTypes", "WithCORS", "Summary", "Description")
-	if len(bad) > 0 {
-		r.problem("route %s: options %s do not apply to a route", path, strings.Join(bad, ", "))
+// {name...} is accepted too). Options: Methods (default GET), Name,
+// WithAuthorizer, APIKeyRequired, ContentTypes, WithCORS, Summary,
+// Description, WithMiddleware.
+func (r *registry) Route(path string, handler HandlerFunc, opts ...RouteOption) {
+	r.route(path, nil, handler, opts)
+}
+
+// route registers a view for path with methods ahead of those of the
+// options.
+func (r *registry) route(path string, methods []string, handler HandlerFunc, opts []RouteOption) {
+	if !r.begin(func() string { return "route " + path }) {
+		return
 	}
+	defer r.mu.Unlock()
 	if handler == nil {
 		r.problem("route %s: handler is nil", path)
 		return
 	}
-	r.addRoute(path, handler, nil, o)
+	c := routeConfigOf(opts)
+	c.methods = append(methods, c.methods...)
+	r.addRoute(path, handler, nil, c)
 }
 
-func (r *registry) addRoute(path string, handler HandlerFunc, mounted http.Handler, o *options) {
+func (r *registry) addRoute(path string, handler HandlerFunc, mounted http.Handler, o *routeConfig) {
 	methods := o.methods
 	if len(methods) == 0 {
 		methods = []string{http.MethodGet}
@@ -172,6 +281,11 @@ func (r *registry) addRoute(path string, handler HandlerFunc, mounted http.Handl
 	name := o.name
 	if name == "" && handler != nil {
 		name = funcName(handler)
+	}
+	for i, mw := range o.middleware {
+		if mw == nil {
+			r.problem("route %s: WithMiddleware: middleware %d of %d is nil", path, i+1, len(o.middleware))
+		}
 	}
 	cors, corsSet := o.cors, o.corsSet
 	if !corsSet && r.corsDefault != nil {
@@ -181,54 +295,58 @@ func (r *registry) addRoute(path string, handler HandlerFunc, mounted http.Handl
 	r.routes = append(r.routes, &routeEntry{
 		path: path, methods: methods, name: name, handler: handler, mounted: mounted,
 		authorizer: o.authorizer, apiKeyRequired: o.apiKeyRequired, contentTypes: o.contentTypes,
-		cors: cors, corsSet: corsSet, summary: o.summary, description: o.description,
+		cors: cors, corsSet: corsSet, summary: o.summary, description: o.description, middleware: o.middleware,
 	})
 }
 
 // Get registers a GET route.
-func (r *registry) Get(path string, h HandlerFunc, opts ...Option) {
-	r.Route(path, h, append([]Option{Methods(http.MethodGet)}, opts...)...)
+func (r *registry) Get(path string, h HandlerFunc, opts ...RouteOption) {
+	r.route(path, []string{http.MethodGet}, h, opts)
 }
 
 // Post registers a POST route.
-func (r *registry) Post(path string, h HandlerFunc, opts ...Option) {
-	r.Route(path, h, append([]Option{Methods(http.MethodPost)}, opts...)...)
+func (r *registry) Post(path string, h HandlerFunc, opts ...RouteOption) {
+	r.route(path, []string{http.MethodPost}, h, opts)
 }
 
 // Put registers a PUT route.
-func (r *registry) Put(path string, h HandlerFunc, opts ...Option) {
-	r.Route(path, h, append([]Option{Methods(http.MethodPut)}, opts...)...)
+func (r *registry) Put(path string, h HandlerFunc, opts ...RouteOption) {
+	r.route(path, []string{http.MethodPut}, h, opts)
 }
 
 // Patch registers a PATCH route.
-func (r *registry) Patch(path string, h HandlerFunc, opts ...Option) {
-	r.Route(path, h, append([]Option{Methods(http.MethodPatch)}, opts...)...)
+func (r *registry) Patch(path string, h HandlerFunc, opts ...RouteOption) {
+	r.route(path, []string{http.MethodPatch}, h, opts)
 }
 
 // Delete registers a DELETE route.
-func (r *registry) Delete(path string, h HandlerFunc, opts ...Option) {
-	r.Route(path, h, append([]Option{Methods(http.MethodDelete)}, opts...)...)
+func (r *registry) Delete(path string, h HandlerFunc, opts ...RouteOption) {
+	r.route(path, []string{http.MethodDelete}, h, opts)
 }
 
-// MountMethods are the methods a mounted http.Handler receives by default.
-var MountMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}
+// MountMethods returns the methods a mounted http.Handler receives by
+// default (a new slice on each call).
+func MountMethods() []string {
+	return []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}
+}
 
 // Mount serves every request under prefix with an ordinary http.Handler:
 // the handler sees an *http.Request whose URL.Path is the full request path
 // and writes its response as usual. It registers prefix itself and
 // prefix/{proxy+} (use "/" to mount at the root). Options as for Route;
-// Methods defaults to MountMethods.
-func (r *registry) Mount(prefix string, h http.Handler, opts ...Option) {
-	o, bad := buildOptions(opts, "Methods", "Name", "WithAuthorizer", "APIKeyRequired", "ContentTypes", "WithCORS", "Summary", "Description")
-	if len(bad) > 0 {
-		r.problem("mount %s: options %s do not apply to a mount", prefix, strings.Join(bad, ", "))
+// Methods defaults to MountMethods() and ContentTypes to */*.
+func (r *registry) Mount(prefix string, h http.Handler, opts ...RouteOption) {
+	if !r.begin(func() string { return "mount " + prefix }) {
+		return
 	}
+	defer r.mu.Unlock()
 	if h == nil {
 		r.problem("mount %s: handler is nil", prefix)
 		return
 	}
+	o := routeConfigOf(opts)
 	if len(o.methods) == 0 {
-		o.methods = slices.Clone(MountMethods)
+		o.methods = MountMethods()
 	}
 	if o.contentTypes == nil {
 		o.contentTypes = []string{"*/*"}
@@ -297,14 +415,39 @@ func NamePrefix(p string) BlueprintOption { return func(o *blueprintOptions) { o
 // URLPrefix prefixes the blueprint's route paths.
 func URLPrefix(p string) BlueprintOption { return func(o *blueprintOptions) { o.urlPrefix = p } }
 
-// RegisterBlueprint adds everything registered on bp to the app.
+// RegisterBlueprint adds everything registered on bp to the app. It ends
+// registration on bp: what is registered on bp afterwards is a definition
+// error of the apps bp was registered on.
 func (a *App) RegisterBlueprint(bp *Blueprint, opts ...BlueprintOption) {
+	if bp == nil {
+		if a.begin(func() string { return "a blueprint" }) {
+			a.problem("RegisterBlueprint: the blueprint is nil")
+			a.mu.Unlock()
+		}
+		return
+	}
+	if !a.begin(func() string { return bp.owner }) {
+		return
+	}
+	defer a.mu.Unlock()
 	var o blueprintOptions
 	for _, f := range opts {
-		f(&o)
+		if f != nil {
+			f(&o)
+		}
 	}
+	bp.mu.Lock()
+	defer bp.mu.Unlock()
+	if bp.sealed == "" {
+		bp.sealed = fmt.Sprintf("the blueprint was registered on app %s (RegisterBlueprint)", a.Name)
+	}
+	bp.apps = append(bp.apps, a)
 	for _, p := range bp.problems {
 		a.problem("%s: %s", bp.owner, p)
+	}
+	for _, l := range bp.late {
+		a.late = append(a.late, bp.owner+": "+l)
+		a.lateN.Add(1)
 	}
 	for _, re := range bp.routes {
 		c := *re
@@ -355,15 +498,25 @@ func (a *App) RegisterBlueprint(bp *Blueprint, opts ...BlueprintOption) {
 }
 
 // Validate reports every mistake in the app's definition as a
-// *DefinitionError, or nil.
+// *DefinitionError, or nil. Like Manifest, Invoke and Run, it builds the
+// app, which ends registration: what is registered afterwards is not
+// served, and is reported as a definition error by the next Validate,
+// Manifest or Invoke.
 func (a *App) Validate() error {
-	_, err := a.runtime()
-	return err
+	rt, err := a.runtime("App.Validate")
+	if err != nil {
+		return err
+	}
+	return rt.describeTyped()
 }
 
-// Manifest returns the app's manifest, or the definition errors.
+// Manifest returns the app's manifest, or the definition errors. It builds
+// the app (see Validate).
 func (a *App) Manifest() (*manifest.Manifest, error) {
-	rt, err := a.runtime()
+	rt, err := a.runtime("App.Manifest")
+	if err == nil {
+		err = rt.describeTyped() // typed routes' schemas, derived on first use (typed.go)
+	}
 	if err != nil {
 		return nil, err
 	}

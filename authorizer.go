@@ -12,16 +12,16 @@ import (
 )
 
 // Authorizer protects routes. The implementations are the built-in
-// authorizer (App.Authorizer), CognitoUserPoolAuthorizer, IAMAuthorizer,
-// CustomAuthorizer and JWTAuthorizer.
+// authorizer (App.Authorizer), and the authorizers NewCognitoUserPoolAuthorizer,
+// NewIAMAuthorizer, NewCustomAuthorizer and NewJWTAuthorizer return.
 type Authorizer interface {
 	AuthorizerName() string
 	manifestEntry() manifest.Authorizer
 }
 
 // checkedAuthorizer is an authorizer made outside a registration
-// (CustomAuthorizer, JWTAuthorizer): the app whose routes use it reports
-// its definition mistakes.
+// (NewCustomAuthorizer, NewJWTAuthorizer): the app whose routes use it
+// reports its definition mistakes.
 type checkedAuthorizer interface {
 	definitionProblems() []string
 }
@@ -162,30 +162,29 @@ type BuiltinAuthorizer struct {
 // Authorizer registers a built-in authorizer. Options: Name, Header, TTL,
 // ExecutionRole, and for HTTP APIs PayloadFormat, SimpleResponses and
 // IdentitySources.
-func (r *registry) Authorizer(fn AuthorizerFunc, opts ...Option) *BuiltinAuthorizer {
-	o, bad := buildOptions(opts, "Name", "Header", "TTL", "ExecutionRole", "PayloadFormat", "SimpleResponses", "IdentitySources")
-	name := o.name
-	if name == "" {
-		name = funcName(fn)
+func (r *registry) Authorizer(fn AuthorizerFunc, opts ...AuthorizerOption) *BuiltinAuthorizer {
+	o := authConfigOf(opts, AuthorizerOption.applyAuthorizer)
+	name := orKnownName(o.name, fn)
+	header := o.header
+	if header == "" {
+		header = "Authorization"
 	}
-	if len(bad) > 0 {
-		r.problem("authorizer %s: options %s do not apply to an authorizer", name, strings.Join(bad, ", "))
+	a := &BuiltinAuthorizer{name: name, fn: fn, header: header, ttlSeconds: o.ttlSeconds, executionRole: o.executionRole}
+	if !r.begin(func() string { return "authorizer " + orName(name, "") }) {
+		return a
 	}
+	defer r.mu.Unlock()
 	if fn == nil {
 		r.problem("authorizer %s: function is nil", name)
 	}
 	if name == "" {
 		r.problem("authorizer registered with an anonymous function needs chalice.Name(...)")
 	}
-	httpSettings, problems := o.lambdaHTTP()
+	var problems []string
+	a.http, problems = o.lambdaHTTP()
 	for _, p := range problems {
 		r.problem("authorizer %s: %s", name, p)
 	}
-	header := o.header
-	if header == "" {
-		header = "Authorization"
-	}
-	a := &BuiltinAuthorizer{name: name, fn: fn, header: header, ttlSeconds: o.ttlSeconds, executionRole: o.executionRole, http: httpSettings}
 	r.authorizers = append(r.authorizers, a)
 	return a
 }
@@ -216,7 +215,7 @@ type lambdaHTTP struct {
 
 // lambdaHTTP returns the HTTP API settings of a Lambda authorizer and the
 // mistakes in them.
-func (o *options) lambdaHTTP() (lambdaHTTP, []string) {
+func (o *authConfig) lambdaHTTP() (lambdaHTTP, []string) {
 	h := lambdaHTTP{identitySources: o.identitySources, payloadFormat: o.payloadFormat, simple: o.simpleResponses}
 	var problems []string
 	switch h.payloadFormat {
@@ -265,69 +264,66 @@ type scopedAuthorizer struct {
 	scopes []string
 }
 
-// CognitoAuthorizer is a Cognito user pool authorizer.
-type CognitoAuthorizer struct {
+// CognitoUserPoolAuthorizer is a Cognito user pool authorizer (REST APIs).
+type CognitoUserPoolAuthorizer struct {
 	name         string
 	providerARNs []string
 	header       string
-	scopes       []string
 }
 
-// CognitoUserPoolAuthorizer returns an authorizer backed by Cognito user
-// pools. Option: Header.
-func CognitoUserPoolAuthorizer(name string, providerARNs []string, opts ...Option) *CognitoAuthorizer {
-	o, _ := buildOptions(opts, "Header")
+// NewCognitoUserPoolAuthorizer returns an authorizer backed by Cognito
+// user pools. Option: Header.
+func NewCognitoUserPoolAuthorizer(name string, providerARNs []string, opts ...CognitoAuthorizerOption) *CognitoUserPoolAuthorizer {
+	o := authConfigOf(opts, CognitoAuthorizerOption.applyCognito)
 	h := o.header
 	if h == "" {
 		h = "Authorization"
 	}
-	return &CognitoAuthorizer{name: name, providerARNs: slices.Clone(providerARNs), header: h}
+	return &CognitoUserPoolAuthorizer{name: name, providerARNs: slices.Clone(providerARNs), header: h}
 }
 
 // AuthorizerName returns the authorizer's name.
-func (c *CognitoAuthorizer) AuthorizerName() string { return c.name }
+func (c *CognitoUserPoolAuthorizer) AuthorizerName() string { return c.name }
 
 // WithScopes returns the authorizer requiring these scopes on a route.
-func (c *CognitoAuthorizer) WithScopes(scopes ...string) Authorizer {
+func (c *CognitoUserPoolAuthorizer) WithScopes(scopes ...string) Authorizer {
 	return &scopedAuthorizer{Authorizer: c, scopes: scopes}
 }
 
-func (c *CognitoAuthorizer) manifestEntry() manifest.Authorizer {
+func (c *CognitoUserPoolAuthorizer) manifestEntry() manifest.Authorizer {
 	return manifest.Authorizer{Name: c.name, Type: manifest.AuthCognito, Header: c.header, ProviderARNs: c.providerARNs}
 }
 
-// IAMAuth is the AWS_IAM (SigV4) authorizer.
-type IAMAuth struct{}
+// IAMAuthorizer is the AWS_IAM (SigV4) authorizer.
+type IAMAuthorizer struct{}
 
-// IAMAuthorizer returns the SigV4 authorizer (named "sigv4" as in Chalice).
-func IAMAuthorizer() *IAMAuth { return &IAMAuth{} }
+// NewIAMAuthorizer returns the SigV4 authorizer (named "sigv4" as in
+// Chalice).
+func NewIAMAuthorizer() *IAMAuthorizer { return &IAMAuthorizer{} }
 
 // AuthorizerName returns "sigv4".
-func (*IAMAuth) AuthorizerName() string { return "sigv4" }
+func (*IAMAuthorizer) AuthorizerName() string { return "sigv4" }
 
-func (*IAMAuth) manifestEntry() manifest.Authorizer {
+func (*IAMAuthorizer) manifestEntry() manifest.Authorizer {
 	return manifest.Authorizer{Name: "sigv4", Type: manifest.AuthIAM, Header: "Authorization"}
 }
 
-// ExternalAuthorizer is a Lambda token authorizer deployed outside the app.
-type ExternalAuthorizer struct {
+// CustomAuthorizer is a Lambda authorizer deployed outside the app.
+type CustomAuthorizer struct {
 	name, uri, header, invokeRole string
 	ttl                           int
 	http                          lambdaHTTP
 	problems                      []string
 }
 
-// CustomAuthorizer returns an authorizer backed by an existing Lambda's
+// NewCustomAuthorizer returns an authorizer backed by an existing Lambda's
 // invocation URI. Options: Header, TTL (default 300), ExecutionRole (the
 // invoke role), and for HTTP APIs PayloadFormat, SimpleResponses and
 // IdentitySources. Mistakes in them are definition errors of the app
 // whose routes use the authorizer.
-func CustomAuthorizer(name, authorizerURI string, opts ...Option) *ExternalAuthorizer {
-	o, bad := buildOptions(opts, "Header", "TTL", "ExecutionRole", "PayloadFormat", "SimpleResponses", "IdentitySources")
-	e := &ExternalAuthorizer{name: name, uri: authorizerURI, header: o.header, invokeRole: o.executionRole, ttl: 300}
-	if len(bad) > 0 {
-		e.problems = append(e.problems, fmt.Sprintf("custom authorizer %s: options %s do not apply to a custom authorizer", name, strings.Join(bad, ", ")))
-	}
+func NewCustomAuthorizer(name, authorizerURI string, opts ...CustomAuthorizerOption) *CustomAuthorizer {
+	o := authConfigOf(opts, CustomAuthorizerOption.applyCustom)
+	e := &CustomAuthorizer{name: name, uri: authorizerURI, header: o.header, invokeRole: o.executionRole, ttl: 300}
 	var problems []string
 	e.http, problems = o.lambdaHTTP()
 	for _, p := range problems {
@@ -343,14 +339,14 @@ func CustomAuthorizer(name, authorizerURI string, opts ...Option) *ExternalAutho
 }
 
 // AuthorizerName returns the authorizer's name.
-func (e *ExternalAuthorizer) AuthorizerName() string { return e.name }
+func (e *CustomAuthorizer) AuthorizerName() string { return e.name }
 
 // WithScopes returns the authorizer requiring these scopes on a route.
-func (e *ExternalAuthorizer) WithScopes(scopes ...string) Authorizer {
+func (e *CustomAuthorizer) WithScopes(scopes ...string) Authorizer {
 	return &scopedAuthorizer{Authorizer: e, scopes: scopes}
 }
 
-func (e *ExternalAuthorizer) manifestEntry() manifest.Authorizer {
+func (e *CustomAuthorizer) manifestEntry() manifest.Authorizer {
 	ttl := e.ttl
 	me := manifest.Authorizer{Name: e.name, Type: manifest.AuthCustom, Header: e.header, TTLSeconds: &ttl,
 		AuthorizerURI: e.uri, InvokeRoleARN: e.invokeRole}
@@ -358,13 +354,14 @@ func (e *ExternalAuthorizer) manifestEntry() manifest.Authorizer {
 	return me
 }
 
-func (e *ExternalAuthorizer) definitionProblems() []string { return e.problems }
+func (e *CustomAuthorizer) definitionProblems() []string { return e.problems }
 
-// JWTAuth is an HTTP API JWT authorizer: API Gateway itself validates each
-// token (its signature against the issuer's published keys, issuer,
-// audience, expiry and the route's scopes) without running app code, and
-// passes the claims to the views in Request.Context.Authorizer["jwt"].
-type JWTAuth struct {
+// JWTAuthorizer is an HTTP API JWT authorizer: API Gateway itself
+// validates each token (its signature against the issuer's published
+// keys, issuer, audience, expiry and the route's scopes) without running
+// app code, and passes the claims to the views in
+// Request.Context.Authorizer["jwt"].
+type JWTAuthorizer struct {
 	name     string
 	issuer   string
 	audience []string
@@ -380,25 +377,22 @@ const DefaultJWTIdentitySource = manifest.IdentityHeader + "Authorization"
 // JWT authorizer may be named.
 var securitySchemeName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
-// JWTAuthorizer returns a JWT authorizer for HTTP APIs (api_type "http"):
-// tokens must be issued by issuer (an https:// URL, e.g.
-// https://cognito-idp.REGION.amazonaws.com/POOL_ID) for one of audience (their
-// aud claim, or client_id when they have no aud). Use WithScopes on a
-// route to require OAuth scopes. Option: IdentitySources, with one header
-// or query string parameter (default DefaultJWTIdentitySource). REST APIs
-// have no JWT authorizers. Mistakes are definition errors of the app whose
-// routes use the authorizer.
-func JWTAuthorizer(name, issuer string, audience []string, opts ...Option) *JWTAuth {
-	o, bad := buildOptions(opts, "IdentitySources")
-	j := &JWTAuth{name: name, issuer: issuer, audience: slices.Clone(audience), sources: []string{DefaultJWTIdentitySource}}
+// NewJWTAuthorizer returns a JWT authorizer for HTTP APIs (api_type
+// "http"): tokens must be issued by issuer (an https:// URL, e.g.
+// https://cognito-idp.REGION.amazonaws.com/POOL_ID) for one of audience
+// (their aud claim, or client_id when they have no aud). Use WithScopes on
+// a route to require OAuth scopes. Option: IdentitySources, with one
+// header or query string parameter (default DefaultJWTIdentitySource).
+// REST APIs have no JWT authorizers. Mistakes are definition errors of
+// the app whose routes use the authorizer.
+func NewJWTAuthorizer(name, issuer string, audience []string, opts ...JWTAuthorizerOption) *JWTAuthorizer {
+	o := authConfigOf(opts, JWTAuthorizerOption.applyJWT)
+	j := &JWTAuthorizer{name: name, issuer: issuer, audience: slices.Clone(audience), sources: []string{DefaultJWTIdentitySource}}
 	add := func(format string, args ...any) {
 		j.problems = append(j.problems, fmt.Sprintf("JWT authorizer %q: ", name)+fmt.Sprintf(format, args...))
 	}
 	if !securitySchemeName.MatchString(name) {
 		add("the name must be non-empty and use only letters, digits, '.', '_' and '-'")
-	}
-	if len(bad) > 0 {
-		add("options %s do not apply to a JWT authorizer (it takes IdentitySources)", strings.Join(bad, ", "))
 	}
 	if issuer == "" {
 		add("the issuer is empty; give the URL its tokens' iss claim holds, e.g. https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE")
@@ -429,20 +423,20 @@ func JWTAuthorizer(name, issuer string, audience []string, opts ...Option) *JWTA
 }
 
 // AuthorizerName returns the authorizer's name.
-func (j *JWTAuth) AuthorizerName() string { return j.name }
+func (j *JWTAuthorizer) AuthorizerName() string { return j.name }
 
 // WithScopes returns the authorizer requiring at least one of these OAuth
 // scopes (the token's scope or scp claim) on a route.
-func (j *JWTAuth) WithScopes(scopes ...string) Authorizer {
+func (j *JWTAuthorizer) WithScopes(scopes ...string) Authorizer {
 	return &scopedAuthorizer{Authorizer: j, scopes: scopes}
 }
 
-func (j *JWTAuth) manifestEntry() manifest.Authorizer {
+func (j *JWTAuthorizer) manifestEntry() manifest.Authorizer {
 	return manifest.Authorizer{Name: j.name, Type: manifest.AuthJWT, IdentitySources: slices.Clone(j.sources),
 		Issuer: j.issuer, Audience: slices.Clone(j.audience)}
 }
 
-func (j *JWTAuth) definitionProblems() []string { return j.problems }
+func (j *JWTAuthorizer) definitionProblems() []string { return j.problems }
 
 // apiTypeConflicts reports an app that no API type can serve: JWT
 // authorizers exist on HTTP APIs only, API keys and Cognito user pool
@@ -470,7 +464,7 @@ func apiTypeConflicts(m *manifest.Manifest) []string {
 	if jwt == "" || restOnly == "" {
 		return nil
 	}
-	return []string{jwt + ", and " + restOnly + ": no API type has both; on an HTTP API drop the API keys and use a JWT authorizer instead of the Cognito one (JWTAuthorizer with the user pool's issuer URL and app client IDs), on a REST API use CognitoUserPoolAuthorizer instead of the JWT one"}
+	return []string{jwt + ", and " + restOnly + ": no API type has both; on an HTTP API drop the API keys and use a JWT authorizer instead of the Cognito one (NewJWTAuthorizer with the user pool's issuer URL and app client IDs), on a REST API use NewCognitoUserPoolAuthorizer instead of the JWT one"}
 }
 
 // baseAuthorizer strips WithScopes wrapping.

@@ -30,7 +30,7 @@ func unsignedJWT(t *testing.T, claims map[string]any) string {
 // authorizer; every view returns what its authorizer passed on.
 func httpAuthApp() *chalice.App {
 	app := newApp()
-	jwt := chalice.JWTAuthorizer("users", issuer, []string{"web-client"})
+	jwt := chalice.NewJWTAuthorizer("users", issuer, []string{"web-client"})
 	simple := app.Authorizer(func(ctx context.Context, req *chalice.AuthRequest) (*chalice.AuthResponse, error) {
 		switch req.Token {
 		case "unauthorized":

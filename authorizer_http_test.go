@@ -21,42 +21,42 @@ func TestAuthorizerPayload20(t *testing.T) {
 	const stageARN = "arn:aws:execute-api:us-east-1:123456789012:abcdef123/test"
 	tests := []struct {
 		name string
-		opts []chalice.Option
+		opts []chalice.AuthorizerOption
 		resp *chalice.AuthResponse
 		want string
 	}{
 		{
 			name: "simple, every route allowed",
-			opts: []chalice.Option{chalice.SimpleResponses()},
+			opts: []chalice.AuthorizerOption{chalice.SimpleResponses()},
 			resp: &chalice.AuthResponse{Routes: chalice.AllowRoutes("*"), PrincipalID: "alice", Context: map[string]any{"tenant": "acme"}},
 			want: `{"isAuthorized":true,"context":{"tenant":"acme"}}`,
 		},
 		{
 			name: "simple, this route allowed",
-			opts: []chalice.Option{chalice.PayloadFormat("2.0"), chalice.SimpleResponses()},
+			opts: []chalice.AuthorizerOption{chalice.PayloadFormat("2.0"), chalice.SimpleResponses()},
 			resp: &chalice.AuthResponse{Routes: []chalice.AuthRoute{{Path: "/items/42", Methods: []string{"GET"}}}},
 			want: `{"isAuthorized":true,"context":{}}`,
 		},
 		{
 			name: "simple, another route allowed",
-			opts: []chalice.Option{chalice.SimpleResponses()},
+			opts: []chalice.AuthorizerOption{chalice.SimpleResponses()},
 			resp: &chalice.AuthResponse{Routes: []chalice.AuthRoute{{Path: "/items/42", Methods: []string{"DELETE"}}}, Context: map[string]any{"why": "read-only"}},
 			want: `{"isAuthorized":false,"context":{"why":"read-only"}}`,
 		},
 		{
 			name: "simple, no routes",
-			opts: []chalice.Option{chalice.SimpleResponses()},
+			opts: []chalice.AuthorizerOption{chalice.SimpleResponses()},
 			resp: &chalice.AuthResponse{PrincipalID: "nobody"},
 			want: `{"isAuthorized":false,"context":{}}`,
 		},
 		{
 			name: "simple, nil response",
-			opts: []chalice.Option{chalice.SimpleResponses()},
+			opts: []chalice.AuthorizerOption{chalice.SimpleResponses()},
 			want: "null",
 		},
 		{
 			name: "policy for payload 2.0",
-			opts: []chalice.Option{chalice.PayloadFormat("2.0")},
+			opts: []chalice.AuthorizerOption{chalice.PayloadFormat("2.0")},
 			resp: &chalice.AuthResponse{Routes: chalice.AllowRoutes("/items/42"), PrincipalID: "alice"},
 			want: policy("{}", "alice", stageARN+"/*/items/42"),
 		},
@@ -68,7 +68,7 @@ func TestAuthorizerPayload20(t *testing.T) {
 			app.Authorizer(func(ctx context.Context, req *chalice.AuthRequest) (*chalice.AuthResponse, error) {
 				got = req
 				return tt.resp, nil
-			}, append([]chalice.Option{chalice.Name("v2auth")}, tt.opts...)...)
+			}, append([]chalice.AuthorizerOption{chalice.Name("v2auth")}, tt.opts...)...)
 			out := invokeJSON(t, app, "v2auth", readFixture(t, "authorizer_request_v2.json"))
 			if !jsonEqual(t, out, tt.want) {
 				t.Errorf("answer\n got %s\nwant %s", out, tt.want)

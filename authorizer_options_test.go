@@ -27,9 +27,9 @@ func TestHTTPAuthorizerManifest(t *testing.T) {
 		chalice.IdentitySources("$request.header.X-Api-Token", "$request.querystring.tenant"), chalice.TTL(0))
 	v2 := app.Authorizer(allowAll, chalice.Name("v2"), chalice.PayloadFormat("2.0"))
 	v1 := app.Authorizer(allowAll, chalice.Name("v1"), chalice.Header("X-Token"))
-	jwt := chalice.JWTAuthorizer("jwt", issuer, []string{"client-a", "client-b"})
-	jwtQuery := chalice.JWTAuthorizer("jwtq", issuer, []string{"client-a"}, chalice.IdentitySources("$request.querystring.access_token"))
-	custom := chalice.CustomAuthorizer("ext", "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:f/invocations",
+	jwt := chalice.NewJWTAuthorizer("jwt", issuer, []string{"client-a", "client-b"})
+	jwtQuery := chalice.NewJWTAuthorizer("jwtq", issuer, []string{"client-a"}, chalice.IdentitySources("$request.querystring.access_token"))
+	custom := chalice.NewCustomAuthorizer("ext", "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:f/invocations",
 		chalice.PayloadFormat("2.0"), chalice.SimpleResponses(), chalice.IdentitySources("$context.identity.sourceIp"))
 	app.Get("/simple", view, chalice.WithAuthorizer(simple))
 	app.Get("/v2", view, chalice.WithAuthorizer(v2))
@@ -110,46 +110,44 @@ func TestHTTPAuthorizerDefinitionErrors(t *testing.T) {
 			app.Authorizer(allowAll, chalice.Name("a4"), chalice.IdentitySources())
 		}, []string{`authorizer a4: IdentitySources() lists no identity source; give at least one`}},
 		{"empty issuer and audience", func(app *chalice.App) {
-			app.Get("/", view, chalice.WithAuthorizer(chalice.JWTAuthorizer("j1", "", nil)))
+			app.Get("/", view, chalice.WithAuthorizer(chalice.NewJWTAuthorizer("j1", "", nil)))
 		}, []string{
 			`JWT authorizer "j1": the issuer is empty; give the URL its tokens' iss claim holds, e.g. https://`,
 			`JWT authorizer "j1": the audience is empty; list the audiences (aud claim) or app client IDs (client_id claim)`,
 		}},
 		{"issuer not https, empty audience entry", func(app *chalice.App) {
-			app.Get("/", view, chalice.WithAuthorizer(chalice.JWTAuthorizer("j2", "http://idp.example.com", []string{"a", ""})))
+			app.Get("/", view, chalice.WithAuthorizer(chalice.NewJWTAuthorizer("j2", "http://idp.example.com", []string{"a", ""})))
 		}, []string{
 			`JWT authorizer "j2": the issuer "http://idp.example.com" is not an https:// URL`,
 			`JWT authorizer "j2": the audience ["a" ""] has an empty entry`,
 		}},
 		{"JWT identity sources", func(app *chalice.App) {
-			app.Get("/a", view, chalice.WithAuthorizer(chalice.JWTAuthorizer("j3", issuer, []string{"a"}, chalice.IdentitySources("$request.header.A", "$request.header.B"))))
-			app.Get("/b", view, chalice.WithAuthorizer(chalice.JWTAuthorizer("j4", issuer, []string{"a"}, chalice.IdentitySources("$context.identity.sourceIp"))))
-			app.Get("/c", view, chalice.WithAuthorizer(chalice.JWTAuthorizer("j5", issuer, []string{"a"}, chalice.IdentitySources("Authorization"))))
+			app.Get("/a", view, chalice.WithAuthorizer(chalice.NewJWTAuthorizer("j3", issuer, []string{"a"}, chalice.IdentitySources("$request.header.A", "$request.header.B"))))
+			app.Get("/b", view, chalice.WithAuthorizer(chalice.NewJWTAuthorizer("j4", issuer, []string{"a"}, chalice.IdentitySources("$context.identity.sourceIp"))))
+			app.Get("/c", view, chalice.WithAuthorizer(chalice.NewJWTAuthorizer("j5", issuer, []string{"a"}, chalice.IdentitySources("Authorization"))))
 		}, []string{
 			`JWT authorizer "j3": IdentitySources["$request.header.A" "$request.header.B"]: a JWT authorizer takes exactly one identity source`,
 			`JWT authorizer "j4": identity source "$context.identity.sourceIp": a JWT authorizer reads its token from a header ($request.header.NAME) or a query string parameter`,
 			`JWT authorizer "j5": identity source "Authorization": want $request.header.NAME`,
 		}},
 		{"JWT options and name", func(app *chalice.App) {
-			app.Get("/", view, chalice.WithAuthorizer(chalice.JWTAuthorizer("my jwt", issuer, []string{"a"}, chalice.TTL(5), chalice.SimpleResponses())))
+			app.Get("/", view, chalice.WithAuthorizer(chalice.NewJWTAuthorizer("my jwt", issuer, []string{"a"})))
 		}, []string{
 			`JWT authorizer "my jwt": the name must be non-empty and use only letters, digits, '.', '_' and '-'`,
-			`JWT authorizer "my jwt": options TTL, SimpleResponses do not apply to a JWT authorizer (it takes IdentitySources)`,
 		}},
 		{"custom authorizer", func(app *chalice.App) {
-			app.Get("/", view, chalice.WithAuthorizer(chalice.CustomAuthorizer("ext", uri, chalice.PayloadFormat("1.0"), chalice.SimpleResponses(), chalice.Name("x"))))
+			app.Get("/", view, chalice.WithAuthorizer(chalice.NewCustomAuthorizer("ext", uri, chalice.PayloadFormat("1.0"), chalice.SimpleResponses())))
 		}, []string{
-			`custom authorizer ext: options Name do not apply to a custom authorizer`,
 			`custom authorizer ext: SimpleResponses() needs payload format 2.0`,
 		}},
 		{"JWT with an API key", func(app *chalice.App) {
-			jwt := chalice.JWTAuthorizer("jwt", issuer, []string{"a"})
+			jwt := chalice.NewJWTAuthorizer("jwt", issuer, []string{"a"})
 			app.Get("/jwt", view, chalice.WithAuthorizer(jwt))
 			app.Get("/key", view, chalice.APIKeyRequired())
 		}, []string{`route GET /jwt uses JWT authorizer "jwt", which only HTTP APIs (api_type "http") have, and route GET /key requires an API key, which only REST APIs have: no API type has both`}},
 		{"JWT with Cognito", func(app *chalice.App) {
-			app.Get("/pool", view, chalice.WithAuthorizer(chalice.CognitoUserPoolAuthorizer("pool", []string{"arn:aws:cognito-idp:us-east-1:1:userpool/p"})))
-			app.Get("/jwt", view, chalice.WithAuthorizer(chalice.JWTAuthorizer("jwt", issuer, []string{"a"})))
+			app.Get("/pool", view, chalice.WithAuthorizer(chalice.NewCognitoUserPoolAuthorizer("pool", []string{"arn:aws:cognito-idp:us-east-1:1:userpool/p"})))
+			app.Get("/jwt", view, chalice.WithAuthorizer(chalice.NewJWTAuthorizer("jwt", issuer, []string{"a"})))
 		}, []string{`route GET /jwt uses JWT authorizer "jwt", which only HTTP APIs (api_type "http") have, and route GET /pool uses Cognito user pool authorizer "pool", which only REST APIs have`}},
 	}
 	for _, tt := range tests {
@@ -181,7 +179,7 @@ func TestHTTPAuthorizerDefinitionErrors(t *testing.T) {
 // lists its mistakes once.
 func TestJWTAuthorizerReportedOnce(t *testing.T) {
 	app := newApp()
-	jwt := chalice.JWTAuthorizer("jwt", "", []string{"a"})
+	jwt := chalice.NewJWTAuthorizer("jwt", "", []string{"a"})
 	app.Get("/a", view, chalice.WithAuthorizer(jwt))
 	app.Get("/b", view, chalice.WithAuthorizer(jwt.WithScopes("s")))
 	_, err := app.Manifest()

@@ -153,9 +153,9 @@ func TestAuthorizerContextReachesView(t *testing.T) {
 }
 
 func TestAuthorizerKinds(t *testing.T) {
-	cognito := chalice.CognitoUserPoolAuthorizer("pool", []string{"arn:aws:cognito-idp:us-west-2:1:userpool/p"}, chalice.Header("X-Auth"))
-	iam := chalice.IAMAuthorizer()
-	custom := chalice.CustomAuthorizer("ext", "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:1:function:f/invocations",
+	cognito := chalice.NewCognitoUserPoolAuthorizer("pool", []string{"arn:aws:cognito-idp:us-west-2:1:userpool/p"}, chalice.Header("X-Auth"))
+	iam := chalice.NewIAMAuthorizer()
+	custom := chalice.NewCustomAuthorizer("ext", "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:1:function:f/invocations",
 		chalice.TTL(0), chalice.ExecutionRole("arn:aws:iam::1:role/invoke"))
 	if cognito.AuthorizerName() != "pool" || iam.AuthorizerName() != "sigv4" || custom.AuthorizerName() != "ext" {
 		t.Errorf("names %q %q %q", cognito.AuthorizerName(), iam.AuthorizerName(), custom.AuthorizerName())

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 	"regexp"
@@ -21,7 +22,10 @@ type runtimeApp struct {
 	paths     map[string]*pathEntry // by canonical template
 	table     route.Table[*pathEntry]
 	functions map[string]invokeFunc // by function name (= _HANDLER value)
-	httpNext  Next
+	// httpNext is the app's HTTP middleware around serveHTTP.
+	httpNext Handler
+	// typed is shared by the typed routes' views and schemas (typed.go).
+	typed typedState
 }
 
 // invokeFunc runs one invocation of a Lambda function: payload in, JSON out.
@@ -36,9 +40,39 @@ type pathEntry struct {
 
 var functionNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
-func (a *App) runtime() (*runtimeApp, error) {
-	a.once.Do(func() { a.built, a.buildErr = a.build() })
+// runtime builds the app once, on the first call (by names the caller,
+// for the message of a late registration), and returns it. Building ends
+// registration; registrations made afterwards make every later call
+// return a *DefinitionError naming them.
+func (a *App) runtime(by string) (*runtimeApp, error) {
+	a.once.Do(func() {
+		// Registrations in progress finish before sealed is set, and none
+		// changes the registry after it: the build reads it unlocked, so
+		// a middleware function registering while the chains are built
+		// is reported as late instead of deadlocking.
+		a.mu.Lock()
+		a.sealed = "the app was built by " + by
+		a.mu.Unlock()
+		a.built, a.buildErr = a.build()
+	})
+	if a.lateN.Load() != 0 {
+		return nil, a.lateError()
+	}
 	return a.built, a.buildErr
+}
+
+// lateError is the definition error of an app with late registrations:
+// its own definition errors, then the late registrations.
+func (a *App) lateError() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var problems []string
+	var de *DefinitionError
+	if errors.As(a.buildErr, &de) {
+		problems = slices.Clone(de.Problems)
+	}
+	problems = append(problems, a.late...)
+	return &DefinitionError{App: a.Name, Problems: problems}
 }
 
 // effectiveCORS resolves a route's CORS setting against the app default.
@@ -129,6 +163,8 @@ func (a *App) build() (*runtimeApp, error) {
 			add("route %s (%s): content types %v mix binary and non-binary types; a route's content types must be all binary or all non-binary", key, re.name, ct)
 		}
 		re.contentTypes = ct
+		rt.prepareTyped(re, key, tmpl.Params(), add)
+		re.serve = rt.routeChain(re, add)
 		var authName string
 		var scopes []string
 		if re.authorizer != nil {
@@ -187,14 +223,14 @@ func (a *App) build() (*runtimeApp, error) {
 		}
 	}
 	for _, e := range a.events {
-		addFunction(e.name, manifest.KindEvent, rt.eventFunc(e))
+		addFunction(e.name, manifest.KindEvent, e.invoker(a.middleware, e.name, add))
 		m.EventSources = append(m.EventSources, e.source)
 	}
 	for _, p := range a.pure {
-		addFunction(p.name, manifest.KindPureLambda, rt.pureFunc(p))
+		addFunction(p.name, manifest.KindPureLambda, rt.pureFunc(p, add))
 	}
 	for _, w := range a.websocket {
-		addFunction(w.function, manifest.KindWebsocket, rt.websocketFunc(w))
+		addFunction(w.function, manifest.KindWebsocket, rt.websocketFunc(w, add))
 		m.Websocket = append(m.Websocket, manifest.WSHandler{RouteKey: w.routeKey, Function: w.function})
 	}
 	// Registration order: built-in authorizers as registered, then the
@@ -215,11 +251,30 @@ func (a *App) build() (*runtimeApp, error) {
 	}
 	problems = append(problems, apiTypeConflicts(m)...)
 	rt.manifest = m
-	rt.httpNext = chain(a.middleware, EventHTTP, rt.serveHTTP)
+	rt.httpNext = buildChain(a.middleware, EventHTTP, rt.serveHTTP, httpAdapters, rt.answerErrors, add)
 	if len(problems) > 0 {
+		// List the typed routes' description problems too, so that one
+		// report has every mistake (otherwise they wait for Manifest).
+		problems = append(problems, rt.typedProblems(m)...)
 		return nil, &DefinitionError{App: a.Name, Problems: problems}
 	}
 	return rt, nil
+}
+
+// routeChain returns the route's view inside the route's middleware
+// (WithMiddleware), the first outermost.
+func (rt *runtimeApp) routeChain(re *routeEntry, problem func(string, ...any)) Handler {
+	view := func(ctx context.Context, req *Request) (*Response, error) { return rt.callView(ctx, re, req) }
+	if len(re.middleware) == 0 {
+		return view
+	}
+	entries := make([]middlewareEntry, 0, len(re.middleware))
+	for i, mw := range re.middleware {
+		if mw != nil {
+			entries = append(entries, middlewareEntry{typed: mw, desc: fmt.Sprintf("route %s: middleware %d (WithMiddleware)", re.path, i+1)})
+		}
+	}
+	return buildChain(entries, EventHTTP, view, httpAdapters, rt.answerErrors, problem)
 }
 
 func authorizerEqual(a, b manifest.Authorizer) bool {

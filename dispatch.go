@@ -26,9 +26,11 @@ var ErrFunctionNotFound = errors.New("function not found")
 // authorizer, an event handler, a pure Lambda or websocket_*) in process,
 // exactly as the Lambda runtime would: payload is the event JSON, the
 // result is the JSON the function returns. A function error is returned as
-// the error; panics are recovered into a *PanicError.
+// the error; panics are recovered into a *PanicError. It builds the app
+// (see Validate); after a late registration it returns the
+// *DefinitionError naming it.
 func (a *App) Invoke(ctx context.Context, function string, payload []byte) (out []byte, err error) {
-	rt, err := a.runtime()
+	rt, err := a.runtime("App.Invoke")
 	if err != nil {
 		return nil, err
 	}
@@ -123,22 +125,22 @@ func (rt *runtimeApp) runHTTP(ctx context.Context, req *Request) (resp *Response
 			resp = rt.unhandled(ctx, req, &PanicError{Value: p, Stack: debug.Stack()})
 		}
 	}()
-	out, err := rt.httpNext(ctx, req)
+	r, err := rt.httpNext(ctx, req)
 	if err != nil {
 		return rt.unhandled(ctx, req, err)
 	}
-	r, ok := out.(*Response)
-	if !ok || r == nil {
-		return rt.unhandled(ctx, req, fmt.Errorf("http middleware returned %T, want *chalice.Response", out))
+	if r == nil {
+		return rt.unhandled(ctx, req, errors.New("http middleware returned a nil *chalice.Response and no error"))
 	}
 	return r
 }
 
-// serveHTTP is the innermost HTTP handler (Chalice's _main_rest_api_handler).
-func (rt *runtimeApp) serveHTTP(ctx context.Context, event any) (any, error) {
-	req, ok := event.(*Request)
-	if !ok || req.route == nil {
-		return nil, fmt.Errorf("http middleware passed %T to next, want the *chalice.Request it received", event)
+// serveHTTP is the innermost app-wide HTTP handler (Chalice's
+// _main_rest_api_handler): it answers 405s and preflights, checks the
+// content type and runs the route's view inside its middleware.
+func (rt *runtimeApp) serveHTTP(ctx context.Context, req *Request) (*Response, error) {
+	if req == nil || req.route == nil {
+		return nil, fmt.Errorf("http middleware passed next a *chalice.Request the runtime did not make; pass on the one it received (or a copy of it)")
 	}
 	pe := req.route.pe
 	entry, ok := pe.methods[req.Method]
@@ -162,9 +164,12 @@ func (rt *runtimeApp) serveHTTP(ctx context.Context, event any) (any, error) {
 			return rt.errorResponse(ctx, req, NewError(http.StatusUnsupportedMediaType, "UnsupportedMediaType", "Unsupported media type: %s", ct), cors), nil
 		}
 	}
-	resp, err := rt.callView(ctx, entry, req)
+	resp, err := entry.serve(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	if resp == nil {
+		return nil, fmt.Errorf("route %s: middleware returned a nil *chalice.Response and no error", pe.template)
 	}
 	for k, v := range cors {
 		if !resp.hasHeader(k) {
@@ -410,34 +415,11 @@ func decodeAuthRequest(payload []byte) (*AuthRequest, error) {
 	return req, nil
 }
 
-// eventFunc runs an event handler inside its middleware chain.
-func (rt *runtimeApp) eventFunc(e *eventEntry) invokeFunc {
-	next := chain(rt.app.middleware, e.mwType, e.call)
-	return func(ctx context.Context, payload []byte) ([]byte, error) {
-		ev, err := e.decode(payload)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", e.name, err)
-		}
-		out, err := next(ctx, ev)
-		if err != nil {
-			return nil, err
-		}
-		return json.Marshal(out)
-	}
-}
-
 // pureFunc runs a pure Lambda inside its middleware chain.
-func (rt *runtimeApp) pureFunc(p *pureEntry) invokeFunc {
+func (rt *runtimeApp) pureFunc(p *pureEntry, problem func(string, ...any)) invokeFunc {
+	h := buildChain(rt.app.middleware, EventPureLambda, p.fn, lambdaAdapters, nil, problem)
 	return func(ctx context.Context, payload []byte) ([]byte, error) {
-		final := func(ctx context.Context, ev any) (any, error) {
-			raw, _ := ev.(json.RawMessage)
-			if raw == nil {
-				raw = payload
-			}
-			return p.fn(ctx, raw)
-		}
-		next := chain(rt.app.middleware, EventPureLambda, final)
-		out, err := next(ctx, json.RawMessage(payload))
+		out, err := h(ctx, json.RawMessage(payload))
 		if err != nil {
 			return nil, err
 		}
@@ -445,8 +427,15 @@ func (rt *runtimeApp) pureFunc(p *pureEntry) invokeFunc {
 	}
 }
 
-// websocketFunc runs a websocket handler.
-func (rt *runtimeApp) websocketFunc(w *wsEntry) invokeFunc {
+// websocketFunc runs a websocket handler inside its middleware chain.
+func (rt *runtimeApp) websocketFunc(w *wsEntry, problem func(string, ...any)) invokeFunc {
+	final := WebsocketHandler(func(ctx context.Context, ev *WebsocketEvent) (*Response, error) {
+		if ev == nil {
+			return nil, errors.New("websocket middleware passed a nil *chalice.WebsocketEvent to next, want the event it received")
+		}
+		return w.fn(ctx, ev)
+	})
+	h := buildChain(rt.app.middleware, EventWebsocket, final, websocketAdapters, nil, problem)
 	return func(ctx context.Context, payload []byte) ([]byte, error) {
 		ev := &WebsocketEvent{}
 		if err := json.Unmarshal(payload, &ev.APIGatewayWebsocketProxyRequest); err != nil {
@@ -455,23 +444,13 @@ func (rt *runtimeApp) websocketFunc(w *wsEntry) invokeFunc {
 		rc := ev.RequestContext
 		ev.DomainName, ev.Stage, ev.ConnectionID, ev.Body = rc.DomainName, rc.Stage, rc.ConnectionID, ev.APIGatewayWebsocketProxyRequest.Body
 		ev.API = rt.app.Websocket.forEvent(rc.APIID, rc.DomainName, rc.Stage)
-		final := func(ctx context.Context, event any) (any, error) {
-			wev, _ := event.(*WebsocketEvent)
-			if wev == nil {
-				wev = ev
-			}
-			return w.fn(ctx, wev)
-		}
-		out, err := chain(rt.app.middleware, EventWebsocket, final)(ctx, ev)
-		var resp *Response
+		resp, err := h(ctx, ev)
 		if err != nil {
 			var ce *Error
 			if !errors.As(err, &ce) {
 				return nil, err
 			}
 			resp = &Response{StatusCode: ce.StatusCode, Body: errorBody{Code: ce.Code, Message: ce.Message}}
-		} else if r, ok := out.(*Response); ok && r != nil {
-			resp = r
 		}
 		if resp == nil {
 			return []byte(`{"statusCode":200}`), nil

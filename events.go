@@ -14,6 +14,7 @@ import (
 // CloudWatchEvent is what schedule and EventBridge handlers receive.
 type CloudWatchEvent struct {
 	events.CloudWatchEvent
+	invocation
 	raw json.RawMessage
 }
 
@@ -26,7 +27,8 @@ type S3Event struct {
 	events.S3Event
 	Bucket string
 	Key    string
-	raw    json.RawMessage
+	invocation
+	raw json.RawMessage
 }
 
 // Raw returns the event as Lambda delivered it.
@@ -39,7 +41,8 @@ type SNSEvent struct {
 	Message           string
 	Subject           string
 	MessageAttributes map[string]any
-	raw               json.RawMessage
+	invocation
+	raw json.RawMessage
 }
 
 // Raw returns the event as Lambda delivered it.
@@ -59,6 +62,7 @@ func (b *batchFailures) Failed() []string { return b.ids }
 type SQSEvent struct {
 	events.SQSEvent
 	batchFailures
+	invocation
 	raw json.RawMessage
 }
 
@@ -70,6 +74,7 @@ func (e *SQSEvent) Raw() json.RawMessage { return e.raw }
 type KinesisEvent struct {
 	events.KinesisEvent
 	batchFailures
+	invocation
 	raw json.RawMessage
 }
 
@@ -80,53 +85,57 @@ func (e *KinesisEvent) Raw() json.RawMessage { return e.raw }
 type DynamoDBEvent struct {
 	events.DynamoDBEvent
 	batchFailures
+	invocation
 	raw json.RawMessage
 }
 
 // Raw returns the event as Lambda delivered it.
 func (e *DynamoDBEvent) Raw() json.RawMessage { return e.raw }
 
-// eventEntry is a registered event handler: its Lambda function, its
-// source, and how to decode and call it.
+// eventEntry is a registered event handler: its Lambda function and its
+// source.
 type eventEntry struct {
 	name   string
 	source manifest.EventSource
-	// decode turns the payload into the event object (*S3Event, ...) that
-	// the middleware chain and then call receive.
-	decode func(payload []byte) (any, error)
-	call   Next
-	mwType EventType
+	// invoker builds the function (named name) inside the app's
+	// middleware, reporting mistakes of the middleware through problem.
+	invoker func(mws []middlewareEntry, name string, problem func(format string, args ...any)) invokeFunc
 }
 
-// eventCall calls a typed handler with the event object the middleware
-// chain passes on; result builds the function's return value (nil: null).
-func eventCall[E any](kind string, fn func(context.Context, *E) error, result func(*E) any) Next {
-	return func(ctx context.Context, event any) (any, error) {
-		ev, ok := event.(*E)
-		if !ok || ev == nil {
-			return nil, fmt.Errorf("%s middleware passed %T to next, want the %T it received", kind, event, ev)
+// eventInvoker returns the invoker of an event handler fn of kind (for
+// messages) and middleware event type t: decode builds the event from the
+// payload; result, if set, builds the function's return value (null
+// otherwise).
+func eventInvoker[E Event](kind string, t EventType, decode func(payload []byte) (E, error), fn EventHandler[E], result func(E) any) func([]middlewareEntry, string, func(string, ...any)) invokeFunc {
+	ad := eventAdapters(kind, result)
+	return func(mws []middlewareEntry, name string, problem func(string, ...any)) invokeFunc {
+		final := EventHandler[E](func(ctx context.Context, ev E) error {
+			if ev == nil {
+				return fmt.Errorf("%s middleware passed a nil %T to next, want the event it received", kind, ev)
+			}
+			handled(ev)
+			return fn(ctx, ev)
+		})
+		h := buildChain(mws, t, final, ad, nil, problem)
+		return func(ctx context.Context, payload []byte) ([]byte, error) {
+			ev, err := decode(payload)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			if err := h(ctx, ev); err != nil {
+				return nil, err
+			}
+			return json.Marshal(eventResult(ev, result))
 		}
-		if err := fn(ctx, ev); err != nil {
-			return nil, err
-		}
-		if result == nil {
-			return nil, nil
-		}
-		return result(ev), nil
 	}
 }
 
-func (r *registry) addEvent(kind string, fn any, o *options, bad []string, src manifest.EventSource, mw EventType,
-	decode func(payload []byte) (any, error), call Next) {
-	name := o.name
-	if name == "" {
-		name = funcName(fn)
-	}
-	if len(bad) > 0 {
-		r.problem("%s handler %s: options %s do not apply to %s", kind, name, strings.Join(bad, ", "), kind)
-	}
-	if reflectNil(fn) {
-		r.problem("%s handler %s: function is nil", kind, name)
+// addEvent registers an event handler under name (the Name option or the
+// Go function's name) once the registration has begun.
+func (r *registry) addEvent(kind, name string, nilFn bool, src manifest.EventSource,
+	invoker func([]middlewareEntry, string, func(string, ...any)) invokeFunc) {
+	if nilFn {
+		r.problem("%s handler %s: function is nil", kind, orName(name, ""))
 		return
 	}
 	if name == "" {
@@ -134,22 +143,38 @@ func (r *registry) addEvent(kind string, fn any, o *options, bad []string, src m
 		return
 	}
 	src.Function = name
-	r.events = append(r.events, &eventEntry{name: name, source: src, decode: decode, call: call, mwType: mw})
+	r.events = append(r.events, &eventEntry{name: name, source: src, invoker: invoker})
 }
 
-// Schedule runs fn on a schedule: a Rate, a Cron, or a raw "rate(...)" /
-// "cron(...)" expression. Options: Name, Description.
-func (r *registry) Schedule(expression fmt.Stringer, fn func(context.Context, *CloudWatchEvent) error, opts ...Option) {
-	o, bad := buildOptions(opts, "Name", "Description")
+func (r *registry) beginHandler(kind, name string) bool {
+	return r.begin(func() string { return kind + " handler " + orName(name, "") })
+}
+
+// ScheduleExpression is when a scheduled function runs: a RateExpr
+// (Rate), a CronExpr (Cron) or a raw Expression.
+type ScheduleExpression interface {
+	fmt.Stringer
+	scheduleExpression()
+}
+
+// Schedule runs fn on a schedule: Rate(5, Minutes), Cron(...), or a raw
+// Expression("rate(5 minutes)"). Options: Name, Description.
+func (r *registry) Schedule(expression ScheduleExpression, fn func(context.Context, *CloudWatchEvent) error, opts ...ScheduleOption) {
+	o := eventConfigOf(opts, ScheduleOption.applySchedule)
+	name := orKnownName(o.name, fn)
+	if !r.beginHandler("schedule", name) {
+		return
+	}
+	defer r.mu.Unlock()
 	expr := ""
 	if expression != nil {
 		expr = expression.String()
 	}
 	if err := ValidateScheduleExpression(expr); err != nil {
-		r.problem("schedule %s: %v", orName(o.name, funcName(fn)), err)
+		r.problem("schedule %s: %v", orName(name, ""), err)
 	}
-	r.addEvent("schedule", fn, o, bad, manifest.EventSource{Type: manifest.SourceSchedule, Schedule: expr, Description: o.description}, EventScheduled,
-		decodeCloudWatch, eventCall("scheduled", fn, nil))
+	r.addEvent("schedule", name, fn == nil, manifest.EventSource{Type: manifest.SourceSchedule, Schedule: expr, Description: o.description},
+		eventInvoker("scheduled", EventScheduled, decodeCloudWatch, fn, nil))
 }
 
 func orName(a, b string) string {
@@ -162,20 +187,35 @@ func orName(a, b string) string {
 	return "(anonymous)"
 }
 
-// OnCWEvent runs fn for EventBridge events matching pattern (Chalice's
-// on_cw_event). Option: Name.
-func (r *registry) OnCWEvent(pattern map[string]any, fn func(context.Context, *CloudWatchEvent) error, opts ...Option) {
-	o, bad := buildOptions(opts, "Name")
-	raw, err := json.Marshal(pattern)
-	if err != nil || len(pattern) == 0 {
-		r.problem("cloudwatch event handler %s: event pattern must be a non-empty JSON object", orName(o.name, funcName(fn)))
+// orKnownName is the registration's name: the Name option, or the Go
+// function's name ("" for a closure).
+func orKnownName(name string, fn any) string {
+	if name != "" {
+		return name
 	}
-	r.addEvent("cloudwatch event", fn, o, bad, manifest.EventSource{Type: manifest.SourceCWEvent, EventPattern: raw}, EventCloudWatch,
-		decodeCloudWatch, eventCall("cloudwatch", fn, nil))
+	return funcName(fn)
 }
 
-func decodeCloudWatch(payload []byte) (any, error) {
+// OnCWEvent runs fn for EventBridge events matching pattern (Chalice's
+// on_cw_event). Option: Name.
+func (r *registry) OnCWEvent(pattern map[string]any, fn func(context.Context, *CloudWatchEvent) error, opts ...CWEventOption) {
+	o := eventConfigOf(opts, CWEventOption.applyCWEvent)
+	name := orKnownName(o.name, fn)
+	if !r.beginHandler("cloudwatch event", name) {
+		return
+	}
+	defer r.mu.Unlock()
+	raw, err := json.Marshal(pattern)
+	if err != nil || len(pattern) == 0 {
+		r.problem("cloudwatch event handler %s: event pattern must be a non-empty JSON object", orName(name, ""))
+	}
+	r.addEvent("cloudwatch event", name, fn == nil, manifest.EventSource{Type: manifest.SourceCWEvent, EventPattern: raw},
+		eventInvoker("cloudwatch", EventCloudWatch, decodeCloudWatch, fn, nil))
+}
+
+func decodeCloudWatch(payload []byte) (*CloudWatchEvent, error) {
 	ev := &CloudWatchEvent{raw: payload}
+	ev.start()
 	if err := json.Unmarshal(payload, &ev.CloudWatchEvent); err != nil {
 		return nil, fmt.Errorf("decoding CloudWatch event: %w", err)
 	}
@@ -184,84 +224,109 @@ func decodeCloudWatch(payload []byte) (any, error) {
 
 // OnS3Event runs fn for notifications of an existing bucket. Options: Name,
 // S3Events (default s3:ObjectCreated:*), Prefix, Suffix.
-func (r *registry) OnS3Event(bucket string, fn func(context.Context, *S3Event) error, opts ...Option) {
-	o, bad := buildOptions(opts, "Name", "S3Events", "Prefix", "Suffix")
+func (r *registry) OnS3Event(bucket string, fn func(context.Context, *S3Event) error, opts ...S3Option) {
+	o := eventConfigOf(opts, S3Option.applyS3)
+	name := orKnownName(o.name, fn)
+	if !r.beginHandler("s3", name) {
+		return
+	}
+	defer r.mu.Unlock()
 	evs := o.s3Events
 	if len(evs) == 0 {
 		evs = []string{"s3:ObjectCreated:*"}
 	}
 	if bucket == "" {
-		r.problem("s3 handler %s: bucket name is empty", orName(o.name, funcName(fn)))
+		r.problem("s3 handler %s: bucket name is empty", orName(name, ""))
 	}
-	r.addEvent("s3", fn, o, bad, manifest.EventSource{Type: manifest.SourceS3, Bucket: bucket, Events: evs, Prefix: o.prefix, Suffix: o.suffix}, EventS3,
-		func(payload []byte) (any, error) {
-			ev := &S3Event{raw: payload}
-			if err := json.Unmarshal(payload, &ev.S3Event); err != nil {
-				return nil, fmt.Errorf("decoding S3 event: %w", err)
-			}
-			if len(ev.Records) > 0 {
-				ev.Bucket = ev.Records[0].S3.Bucket.Name
-				key := ev.Records[0].S3.Object.Key
-				if k, err := url.QueryUnescape(key); err == nil {
-					key = k
-				}
-				ev.Key = key
-			}
-			return ev, nil
-		}, eventCall("s3", fn, nil))
+	r.addEvent("s3", name, fn == nil, manifest.EventSource{Type: manifest.SourceS3, Bucket: bucket, Events: evs, Prefix: o.prefix, Suffix: o.suffix},
+		eventInvoker("s3", EventS3, decodeS3, fn, nil))
+}
+
+func decodeS3(payload []byte) (*S3Event, error) {
+	ev := &S3Event{raw: payload}
+	ev.start()
+	if err := json.Unmarshal(payload, &ev.S3Event); err != nil {
+		return nil, fmt.Errorf("decoding S3 event: %w", err)
+	}
+	if len(ev.Records) > 0 {
+		ev.Bucket = ev.Records[0].S3.Bucket.Name
+		key := ev.Records[0].S3.Object.Key
+		if k, err := url.QueryUnescape(key); err == nil {
+			key = k
+		}
+		ev.Key = key
+	}
+	return ev, nil
 }
 
 // OnSNSMessage runs fn for messages on a topic (name or ARN). Option: Name.
-func (r *registry) OnSNSMessage(topic string, fn func(context.Context, *SNSEvent) error, opts ...Option) {
-	o, bad := buildOptions(opts, "Name")
-	if topic == "" {
-		r.problem("sns handler %s: topic is empty", orName(o.name, funcName(fn)))
+func (r *registry) OnSNSMessage(topic string, fn func(context.Context, *SNSEvent) error, opts ...SNSOption) {
+	o := eventConfigOf(opts, SNSOption.applySNS)
+	name := orKnownName(o.name, fn)
+	if !r.beginHandler("sns", name) {
+		return
 	}
-	r.addEvent("sns", fn, o, bad, manifest.EventSource{Type: manifest.SourceSNS, Topic: topic}, EventSNS,
-		func(payload []byte) (any, error) {
-			ev := &SNSEvent{raw: payload}
-			if err := json.Unmarshal(payload, &ev.SNSEvent); err != nil {
-				return nil, fmt.Errorf("decoding SNS event: %w", err)
-			}
-			if len(ev.Records) > 0 {
-				e := ev.Records[0].SNS
-				ev.Message, ev.Subject, ev.MessageAttributes = e.Message, e.Subject, e.MessageAttributes
-			}
-			return ev, nil
-		}, eventCall("sns", fn, nil))
+	defer r.mu.Unlock()
+	if topic == "" {
+		r.problem("sns handler %s: topic is empty", orName(name, ""))
+	}
+	r.addEvent("sns", name, fn == nil, manifest.EventSource{Type: manifest.SourceSNS, Topic: topic},
+		eventInvoker("sns", EventSNS, decodeSNS, fn, nil))
+}
+
+func decodeSNS(payload []byte) (*SNSEvent, error) {
+	ev := &SNSEvent{raw: payload}
+	ev.start()
+	if err := json.Unmarshal(payload, &ev.SNSEvent); err != nil {
+		return nil, fmt.Errorf("decoding SNS event: %w", err)
+	}
+	if len(ev.Records) > 0 {
+		e := ev.Records[0].SNS
+		ev.Message, ev.Subject, ev.MessageAttributes = e.Message, e.Subject, e.MessageAttributes
+	}
+	return ev, nil
 }
 
 // OnSQSMessage runs fn for batches from a queue, named by queue name or by
 // the QueueARN option. Options: Name, QueueARN, BatchSize (default 1),
 // MaxBatchingWindow, MaxConcurrency, ReportBatchItemFailures.
-func (r *registry) OnSQSMessage(queue string, fn func(context.Context, *SQSEvent) error, opts ...Option) {
-	o, bad := buildOptions(opts, "Name", "QueueARN", "BatchSize", "MaxBatchingWindow", "MaxConcurrency", "ReportBatchItemFailures")
-	name := orName(o.name, funcName(fn))
+func (r *registry) OnSQSMessage(queue string, fn func(context.Context, *SQSEvent) error, opts ...SQSOption) {
+	o := eventConfigOf(opts, SQSOption.applySQS)
+	name := orKnownName(o.name, fn)
+	if !r.beginHandler("sqs", name) {
+		return
+	}
+	defer r.mu.Unlock()
+	shown := orName(name, "")
 	if queue == "" && o.queueARN == "" {
-		r.problem("sqs handler %s: must provide either a queue name or chalice.QueueARN(...)", name)
+		r.problem("sqs handler %s: must provide either a queue name or chalice.QueueARN(...)", shown)
 	}
 	if queue != "" && o.queueARN != "" {
-		r.problem("sqs handler %s: give either a queue name or chalice.QueueARN(...), not both", name)
+		r.problem("sqs handler %s: give either a queue name or chalice.QueueARN(...), not both", shown)
 	}
 	batch := o.batchSize
 	if batch == 0 {
 		batch = 1
 	}
 	if batch < 1 || batch > 10000 {
-		r.problem("sqs handler %s: batch size %d is out of range 1..10000", name, batch)
+		r.problem("sqs handler %s: batch size %d is out of range 1..10000", shown, batch)
 	}
 	if o.maxConcurrency != nil && (*o.maxConcurrency < 2 || *o.maxConcurrency > 1000) {
-		r.problem("sqs handler %s: maximum concurrency %d is out of range 2..1000", name, *o.maxConcurrency)
+		r.problem("sqs handler %s: maximum concurrency %d is out of range 2..1000", shown, *o.maxConcurrency)
 	}
 	src := manifest.EventSource{Type: manifest.SourceSQS, Queue: queue, QueueARN: o.queueARN, BatchSize: batch,
 		MaxBatchingWindow: o.maxBatchingWindow, MaxConcurrency: o.maxConcurrency, ReportBatchItemFailures: o.partialBatch}
-	r.addEvent("sqs", fn, o, bad, src, EventSQS, func(payload []byte) (any, error) {
-		ev := &SQSEvent{raw: payload}
-		if err := json.Unmarshal(payload, &ev.SQSEvent); err != nil {
-			return nil, fmt.Errorf("decoding SQS event: %w", err)
-		}
-		return ev, nil
-	}, eventCall("sqs", fn, func(ev *SQSEvent) any { return batchResponse(&ev.batchFailures) }))
+	r.addEvent("sqs", name, fn == nil, src, eventInvoker("sqs", EventSQS, decodeSQS, fn,
+		func(ev *SQSEvent) any { return batchResponse(&ev.batchFailures) }))
+}
+
+func decodeSQS(payload []byte) (*SQSEvent, error) {
+	ev := &SQSEvent{raw: payload}
+	ev.start()
+	if err := json.Unmarshal(payload, &ev.SQSEvent); err != nil {
+		return nil, fmt.Errorf("decoding SQS event: %w", err)
+	}
+	return ev, nil
 }
 
 // batchResponse is Lambda's partial batch response document.
@@ -273,7 +338,7 @@ func batchResponse(b *batchFailures) any {
 	return map[string]any{"batchItemFailures": items}
 }
 
-func streamOptions(r *registry, kind, name string, o *options) (int, string) {
+func streamOptions(r *registry, kind, name string, o *eventConfig) (int, string) {
 	batch := o.batchSize
 	if batch == 0 {
 		batch = 100
@@ -294,62 +359,76 @@ func streamOptions(r *registry, kind, name string, o *options) (int, string) {
 // OnKinesisRecord runs fn for batches from a Kinesis stream (by name).
 // Options: Name, BatchSize (default 100), StartingPosition,
 // MaxBatchingWindow, ReportBatchItemFailures.
-func (r *registry) OnKinesisRecord(stream string, fn func(context.Context, *KinesisEvent) error, opts ...Option) {
-	o, bad := buildOptions(opts, "Name", "BatchSize", "StartingPosition", "MaxBatchingWindow", "ReportBatchItemFailures")
-	name := orName(o.name, funcName(fn))
-	if stream == "" {
-		r.problem("kinesis handler %s: stream name is empty", name)
+func (r *registry) OnKinesisRecord(stream string, fn func(context.Context, *KinesisEvent) error, opts ...KinesisOption) {
+	o := eventConfigOf(opts, KinesisOption.applyKinesis)
+	name := orKnownName(o.name, fn)
+	if !r.beginHandler("kinesis", name) {
+		return
 	}
-	batch, pos := streamOptions(r, "kinesis", name, o)
+	defer r.mu.Unlock()
+	if stream == "" {
+		r.problem("kinesis handler %s: stream name is empty", orName(name, ""))
+	}
+	batch, pos := streamOptions(r, "kinesis", orName(name, ""), o)
 	src := manifest.EventSource{Type: manifest.SourceKinesis, Stream: stream, BatchSize: batch, StartingPosition: pos,
 		MaxBatchingWindow: o.maxBatchingWindow, ReportBatchItemFailures: o.partialBatch}
-	r.addEvent("kinesis", fn, o, bad, src, EventKinesis, func(payload []byte) (any, error) {
-		ev := &KinesisEvent{raw: payload}
-		if err := json.Unmarshal(payload, &ev.KinesisEvent); err != nil {
-			return nil, fmt.Errorf("decoding Kinesis event: %w", err)
-		}
-		return ev, nil
-	}, eventCall("kinesis", fn, func(ev *KinesisEvent) any { return batchResponse(&ev.batchFailures) }))
+	r.addEvent("kinesis", name, fn == nil, src, eventInvoker("kinesis", EventKinesis, decodeKinesis, fn,
+		func(ev *KinesisEvent) any { return batchResponse(&ev.batchFailures) }))
+}
+
+func decodeKinesis(payload []byte) (*KinesisEvent, error) {
+	ev := &KinesisEvent{raw: payload}
+	ev.start()
+	if err := json.Unmarshal(payload, &ev.KinesisEvent); err != nil {
+		return nil, fmt.Errorf("decoding Kinesis event: %w", err)
+	}
+	return ev, nil
 }
 
 // OnDynamoDBRecord runs fn for batches from a DynamoDB stream (by ARN).
 // Options: Name, BatchSize (default 100), StartingPosition,
 // MaxBatchingWindow, ReportBatchItemFailures.
-func (r *registry) OnDynamoDBRecord(streamARN string, fn func(context.Context, *DynamoDBEvent) error, opts ...Option) {
-	o, bad := buildOptions(opts, "Name", "BatchSize", "StartingPosition", "MaxBatchingWindow", "ReportBatchItemFailures")
-	name := orName(o.name, funcName(fn))
-	if !strings.HasPrefix(streamARN, "arn:") {
-		r.problem("dynamodb handler %s: stream ARN %q must be an ARN (arn:aws:dynamodb:...:table/T/stream/...)", name, streamARN)
+func (r *registry) OnDynamoDBRecord(streamARN string, fn func(context.Context, *DynamoDBEvent) error, opts ...DynamoDBOption) {
+	o := eventConfigOf(opts, DynamoDBOption.applyDynamoDB)
+	name := orKnownName(o.name, fn)
+	if !r.beginHandler("dynamodb", name) {
+		return
 	}
-	batch, pos := streamOptions(r, "dynamodb", name, o)
+	defer r.mu.Unlock()
+	if !strings.HasPrefix(streamARN, "arn:") {
+		r.problem("dynamodb handler %s: stream ARN %q must be an ARN (arn:aws:dynamodb:...:table/T/stream/...)", orName(name, ""), streamARN)
+	}
+	batch, pos := streamOptions(r, "dynamodb", orName(name, ""), o)
 	src := manifest.EventSource{Type: manifest.SourceDynamoDB, StreamARN: streamARN, BatchSize: batch, StartingPosition: pos,
 		MaxBatchingWindow: o.maxBatchingWindow, ReportBatchItemFailures: o.partialBatch}
-	r.addEvent("dynamodb", fn, o, bad, src, EventDynamoDB, func(payload []byte) (any, error) {
-		ev := &DynamoDBEvent{raw: payload}
-		if err := json.Unmarshal(payload, &ev.DynamoDBEvent); err != nil {
-			return nil, fmt.Errorf("decoding DynamoDB event: %w", err)
-		}
-		return ev, nil
-	}, eventCall("dynamodb", fn, func(ev *DynamoDBEvent) any { return batchResponse(&ev.batchFailures) }))
+	r.addEvent("dynamodb", name, fn == nil, src, eventInvoker("dynamodb", EventDynamoDB, decodeDynamoDB, fn,
+		func(ev *DynamoDBEvent) any { return batchResponse(&ev.batchFailures) }))
+}
+
+func decodeDynamoDB(payload []byte) (*DynamoDBEvent, error) {
+	ev := &DynamoDBEvent{raw: payload}
+	ev.start()
+	if err := json.Unmarshal(payload, &ev.DynamoDBEvent); err != nil {
+		return nil, fmt.Errorf("decoding DynamoDB event: %w", err)
+	}
+	return ev, nil
 }
 
 // pureEntry is a pure Lambda function.
 type pureEntry struct {
 	name string
-	fn   func(context.Context, json.RawMessage) (any, error)
+	fn   LambdaHandler
 }
 
 // LambdaFunction registers a plain Lambda function that receives the raw
 // event and returns any JSON-encodable value. Option: Name.
-func (r *registry) LambdaFunction(fn func(ctx context.Context, event json.RawMessage) (any, error), opts ...Option) {
-	o, bad := buildOptions(opts, "Name")
-	name := o.name
-	if name == "" {
-		name = funcName(fn)
+func (r *registry) LambdaFunction(fn func(ctx context.Context, event json.RawMessage) (any, error), opts ...LambdaOption) {
+	o := eventConfigOf(opts, LambdaOption.applyLambda)
+	name := orKnownName(o.name, fn)
+	if !r.begin(func() string { return "lambda function " + orName(name, "") }) {
+		return
 	}
-	if len(bad) > 0 {
-		r.problem("lambda function %s: options %s do not apply to a lambda function", name, strings.Join(bad, ", "))
-	}
+	defer r.mu.Unlock()
 	if fn == nil {
 		r.problem("lambda function %s: function is nil", name)
 		return

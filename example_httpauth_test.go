@@ -10,9 +10,9 @@ import (
 // An HTTP API app (api_type "http") with a JWT authorizer, which API
 // Gateway runs itself, and a payload 2.0 Lambda authorizer with simple
 // responses and two identity sources.
-func ExampleJWTAuthorizer() {
+func ExampleNewJWTAuthorizer() {
 	app := chalice.New("shop")
-	users := chalice.JWTAuthorizer("users",
+	users := chalice.NewJWTAuthorizer("users",
 		"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE", []string{"web-client"})
 	tenants := app.Authorizer(func(ctx context.Context, req *chalice.AuthRequest) (*chalice.AuthResponse, error) {
 		if len(req.IdentitySource) != 2 || req.IdentitySource[0] != "secret" {

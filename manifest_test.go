@@ -67,9 +67,9 @@ func sampleApp() *chalice.App {
 	app.API.BinaryTypes = append(app.API.BinaryTypes, "application/x-protobuf")
 
 	auth := app.Authorizer(myauth, chalice.Header("X-Token"), chalice.TTL(120), chalice.ExecutionRole("arn:aws:iam::123456789012:role/authorizer-invoke"))
-	cognito := chalice.CognitoUserPoolAuthorizer("users", []string{"arn:aws:cognito-idp:us-west-2:123456789012:userpool/us-west-2_abc"}, chalice.Header("X-Cognito"))
-	iam := chalice.IAMAuthorizer()
-	custom := chalice.CustomAuthorizer("partner",
+	cognito := chalice.NewCognitoUserPoolAuthorizer("users", []string{"arn:aws:cognito-idp:us-west-2:123456789012:userpool/us-west-2_abc"}, chalice.Header("X-Cognito"))
+	iam := chalice.NewIAMAuthorizer()
+	custom := chalice.NewCustomAuthorizer("partner",
 		"arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:123456789012:function:partner-auth/invocations",
 		chalice.Header("X-Partner"), chalice.ExecutionRole("arn:aws:iam::123456789012:role/partner-invoke"))
 

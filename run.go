@@ -30,7 +30,7 @@ func (a *App) run(ctx context.Context, args []string) int {
 	if os.Getenv(manifest.EnvVar) != "" || slices.Contains(args, manifest.FlagName) {
 		return a.printManifest()
 	}
-	rt, err := a.runtime()
+	rt, err := a.runtime("App.Run")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return exitDefinitionError
@@ -50,16 +50,24 @@ func (a *App) run(ctx context.Context, args []string) int {
 	if env := os.Getenv("AWS_EXECUTION_ENV"); env != "" {
 		os.Setenv("AWS_EXECUTION_ENV", env+" gochalice/"+Version)
 	}
-	lambda.StartWithOptions(lambdaHandler(fn), lambda.WithContext(ctx))
+	lambda.StartWithOptions(lambdaHandler{app: a, fn: fn}, lambda.WithContext(ctx))
 	return 0
 }
 
 // lambdaHandler adapts an invokeFunc to aws-lambda-go's raw Handler, which
 // skips reflection: the payload bytes reach the fast decoders directly.
-type lambdaHandler invokeFunc
+// After a late registration every invocation fails with the definition
+// error naming it.
+type lambdaHandler struct {
+	app *App
+	fn  invokeFunc
+}
 
 func (h lambdaHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	return h(ctx, payload)
+	if h.app.lateN.Load() != 0 {
+		return nil, h.app.lateError()
+	}
+	return h.fn(ctx, payload)
 }
 
 func (a *App) printManifest() int {

@@ -17,7 +17,8 @@ const (
 	Days    RateUnit = "day"
 )
 
-// RateExpr is a schedule that fires every Value Units.
+// RateExpr is a schedule that fires every Value Units. It is a
+// ScheduleExpression.
 type RateExpr struct {
 	Value int
 	Unit  RateUnit
@@ -34,7 +35,10 @@ func (r RateExpr) String() string {
 	return fmt.Sprintf("rate(%d %s)", r.Value, unit)
 }
 
-// CronExpr is an EventBridge cron schedule with six fields.
+func (RateExpr) scheduleExpression() {}
+
+// CronExpr is an EventBridge cron schedule with six fields. It is a
+// ScheduleExpression.
 type CronExpr struct {
 	Minutes, Hours, DayOfMonth, Month, DayOfWeek, Year string
 }
@@ -49,10 +53,16 @@ func (c CronExpr) String() string {
 	return fmt.Sprintf("cron(%s %s %s %s %s %s)", c.Minutes, c.Hours, c.DayOfMonth, c.Month, c.DayOfWeek, c.Year)
 }
 
-// Expression is a raw schedule expression string such as "rate(1 hour)".
+func (CronExpr) scheduleExpression() {}
+
+// Expression is a raw schedule expression such as "rate(1 hour)" or
+// "cron(0 10 * * ? *)", checked when the app is built. It is a
+// ScheduleExpression.
 type Expression string
 
 func (e Expression) String() string { return string(e) }
+
+func (Expression) scheduleExpression() {}
 
 // ValidateScheduleExpression checks a rate(...) or cron(...) expression
 // against EventBridge's rules and says what is wrong.

@@ -28,7 +28,6 @@ func TestDefinitionErrorsListEveryProblem(t *testing.T) {
 	app.Get("/cors", h, chalice.WithCORS(chalice.DefaultCORS()))
 	app.Post("/cors", h, chalice.WithCORS(&chalice.CORSConfig{AllowOrigin: "https://other.example"}))
 	app.Put("/upload", h, chalice.ContentTypes("image/png", "application/json"))
-	app.Get("/batch", h, chalice.BatchSize(5), chalice.Prefix("x"))
 	app.Get("/nil", nil)
 	app.Get("/bad/{a}{b}", h)
 	app.OnSQSMessage("", func(ctx context.Context, ev *chalice.SQSEvent) error { return nil }, chalice.Name("no_queue"))
@@ -42,12 +41,12 @@ func TestDefinitionErrorsListEveryProblem(t *testing.T) {
 	app.OnSNSMessage("t2", sns, chalice.Name("dup_name"))
 	app.OnSNSMessage("t3", func(ctx context.Context, ev *chalice.SNSEvent) error { return nil })
 	app.OnS3Event("bucket", nil, chalice.Name("nil_s3"))
-	app.OnS3Event("", func(ctx context.Context, ev *chalice.S3Event) error { return nil }, chalice.Name("no_bucket"), chalice.BatchSize(3))
+	app.OnS3Event("", func(ctx context.Context, ev *chalice.S3Event) error { return nil }, chalice.Name("no_bucket"))
 	app.Schedule(chalice.Expression("rate(5 minute)"), func(ctx context.Context, ev *chalice.CloudWatchEvent) error { return nil }, chalice.Name("bad_rate"))
 	app.OnCWEvent(nil, func(ctx context.Context, ev *chalice.CloudWatchEvent) error { return nil }, chalice.Name("no_pattern"))
 	app.LambdaFunction(nil, chalice.Name("nil_pure"))
 	app.LambdaFunction(func(ctx context.Context, ev json.RawMessage) (any, error) { return nil, nil }, chalice.Name("has space"))
-	app.Authorizer(func(ctx context.Context, req *chalice.AuthRequest) (*chalice.AuthResponse, error) { return nil, nil }, chalice.Name("auth"), chalice.Methods("GET"))
+	app.Authorizer(func(ctx context.Context, req *chalice.AuthRequest) (*chalice.AuthResponse, error) { return nil, nil }, chalice.Name("auth"))
 
 	want := []string{
 		`Duplicate method: 'GET' detected for route: '/dup' between view functions: "first_view" and "second_view". A specific method may only be specified once for a particular path.`,
@@ -58,7 +57,6 @@ func TestDefinitionErrorsListEveryProblem(t *testing.T) {
 		"route /opt2: CORS is enabled on the path and it also defines an OPTIONS method",
 		"route /cors: CORS configuration for method POST differs",
 		"route /upload (): content types [image/png application/json] mix binary and non-binary types",
-		"route /batch: options BatchSize, Prefix do not apply to a route",
 		"route /nil: handler is nil",
 		`route /bad/{a}{b}`,
 		"sqs handler no_queue: must provide either a queue name or chalice.QueueARN(...)",
@@ -72,12 +70,10 @@ func TestDefinitionErrorsListEveryProblem(t *testing.T) {
 		"sns handler registered with an anonymous function needs chalice.Name(...)",
 		"s3 handler nil_s3: function is nil",
 		"s3 handler no_bucket: bucket name is empty",
-		"s3 handler no_bucket: options BatchSize do not apply to s3",
 		`schedule bad_rate: rate expression rate(5 minute): a value of 5 takes the plural unit "minutes"`,
 		"cloudwatch event handler no_pattern: event pattern must be a non-empty JSON object",
 		"lambda function nil_pure: function is nil",
 		`function name "has space" may use only letters, digits, '-' and '_'`,
-		"authorizer auth: options Methods do not apply to an authorizer",
 	}
 	err := app.Validate()
 	var de *chalice.DefinitionError
@@ -164,19 +160,19 @@ func TestDefinitionErrorSingleCases(t *testing.T) {
 			app.Get("/", h, chalice.WithAuthorizer(a))
 		}, `uses built-in authorizer "a", which was registered on another app or blueprint`},
 		{"two authorizers with one name", func(app *chalice.App) {
-			app.Get("/a", h, chalice.WithAuthorizer(chalice.CustomAuthorizer("x", "uri1")))
-			app.Get("/b", h, chalice.WithAuthorizer(chalice.CustomAuthorizer("x", "uri2")))
+			app.Get("/a", h, chalice.WithAuthorizer(chalice.NewCustomAuthorizer("x", "uri1")))
+			app.Get("/b", h, chalice.WithAuthorizer(chalice.NewCustomAuthorizer("x", "uri2")))
 		}, `authorizer name "x" is used by two different authorizers`},
 		{"same custom authorizer twice is fine", func(app *chalice.App) {
-			c := chalice.CustomAuthorizer("x", "uri1")
+			c := chalice.NewCustomAuthorizer("x", "uri1")
 			app.Get("/a", h, chalice.WithAuthorizer(c))
 			app.Get("/b", h, chalice.WithAuthorizer(c))
 		}, ""},
 		{"nil mount", func(app *chalice.App) { app.Mount("/m", nil) }, "mount /m: handler is nil"},
-		{"mount with bad option", func(app *chalice.App) { app.Mount("/m", noopHandler{}, chalice.TTL(3)) }, "mount /m: options TTL do not apply to a mount"},
-		{"websocket option", func(app *chalice.App) {
-			app.OnWSMessage(func(ctx context.Context, ev *chalice.WebsocketEvent) (*chalice.Response, error) { return nil, nil }, chalice.BatchSize(1))
-		}, "OnWSMessage: options BatchSize do not apply"},
+		{"mount with a nil option", func(app *chalice.App) { app.Mount("/m", noopHandler{}, nil) }, ""},
+		{"websocket handler with a name", func(app *chalice.App) {
+			app.OnWSMessage(func(ctx context.Context, ev *chalice.WebsocketEvent) (*chalice.Response, error) { return nil, nil }, chalice.Name("ignored"))
+		}, ""},
 		{"nil websocket handler", func(app *chalice.App) { app.OnWSDisconnect(nil) }, "OnWSDisconnect: handler is nil"},
 		{"websocket on app and blueprint", func(app *chalice.App) {
 			ws := func(ctx context.Context, ev *chalice.WebsocketEvent) (*chalice.Response, error) { return nil, nil }

@@ -51,11 +51,14 @@ type wsEntry struct {
 	fn       WebsocketHandler
 }
 
-func (r *registry) addWS(routeKey, function, method string, fn WebsocketHandler, opts []Option) {
-	_, bad := buildOptions(opts, "Name")
-	if len(bad) > 0 {
-		r.problem("%s: options %s do not apply", method, strings.Join(bad, ", "))
+func (r *registry) addWS(routeKey, function, method string, fn WebsocketHandler, opts []WebsocketOption) {
+	// Name is accepted, as Chalice's on_ws_* decorators accept name=; the
+	// functions keep their fixed names.
+	_ = eventConfigOf(opts, WebsocketOption.applyWebsocket)
+	if !r.begin(func() string { return method + " handler" }) {
+		return
 	}
+	defer r.mu.Unlock()
 	if fn == nil {
 		r.problem("%s: handler is nil", method)
 		return
@@ -70,17 +73,20 @@ func (r *registry) addWS(routeKey, function, method string, fn WebsocketHandler,
 }
 
 // OnWSConnect handles websocket $connect (Lambda websocket_connect).
-func (r *registry) OnWSConnect(fn WebsocketHandler, opts ...Option) {
+// Option: Name.
+func (r *registry) OnWSConnect(fn WebsocketHandler, opts ...WebsocketOption) {
 	r.addWS(manifest.WSConnect, "websocket_connect", "OnWSConnect", fn, opts)
 }
 
-// OnWSMessage handles websocket messages, route $default (Lambda websocket_message).
-func (r *registry) OnWSMessage(fn WebsocketHandler, opts ...Option) {
+// OnWSMessage handles websocket messages, route $default (Lambda
+// websocket_message). Option: Name.
+func (r *registry) OnWSMessage(fn WebsocketHandler, opts ...WebsocketOption) {
 	r.addWS(manifest.WSDefault, "websocket_message", "OnWSMessage", fn, opts)
 }
 
-// OnWSDisconnect handles websocket $disconnect (Lambda websocket_disconnect).
-func (r *registry) OnWSDisconnect(fn WebsocketHandler, opts ...Option) {
+// OnWSDisconnect handles websocket $disconnect (Lambda
+// websocket_disconnect). Option: Name.
+func (r *registry) OnWSDisconnect(fn WebsocketHandler, opts ...WebsocketOption) {
 	r.addWS(manifest.WSDisconnect, "websocket_disconnect", "OnWSDisconnect", fn, opts)
 }
 

@@ -15,6 +15,7 @@ func BenchmarkBinarySize(b *testing.B) {
 		{"aws-lambda-go-hello", "./cmd/lambdahello"},
 		{"aws-lambda-go-dynamodb", "./cmd/lambdaddb"},
 		{"gochalice-hello", "./cmd/chalicehello"},
+		{"gochalice-typed-hello", "./cmd/chalicetyped"},
 		{"users-service", "../examples/users-service/web-api"},
 	}
 	for _, p := range programs {

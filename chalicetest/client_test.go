@@ -32,7 +32,7 @@ func testApp() *chalice.App {
 		}
 		return nil, chalice.ErrUnauthorized
 	}, chalice.Name("myauth"))
-	cognito := chalice.CognitoUserPoolAuthorizer("pool", []string{"arn:aws:cognito-idp:us-west-2:123456789012:userpool/us-west-2_x"})
+	cognito := chalice.NewCognitoUserPoolAuthorizer("pool", []string{"arn:aws:cognito-idp:us-west-2:123456789012:userpool/us-west-2_x"})
 	app.Get("/", func(ctx context.Context, r *chalice.Request) (any, error) {
 		return map[string]string{"hello": "world"}, nil
 	})

@@ -25,12 +25,14 @@ func headerApp() *chalice.App {
 	app.Get("/middleware", func(ctx context.Context, r *chalice.Request) (any, error) {
 		return chalice.NewResponse(200, "x"), nil
 	})
-	app.Use(chalice.EventHTTP, func(ctx context.Context, ev any, next chalice.Next) (any, error) {
-		out, err := next(ctx, ev)
-		if r, ok := out.(*chalice.Response); ok && ev.(*chalice.Request).Path == "/middleware" {
-			r.SetHeader("X-Injected", "1\r\nSet-Cookie: evil=1")
+	app.UseHTTP(func(next chalice.Handler) chalice.Handler {
+		return func(ctx context.Context, req *chalice.Request) (*chalice.Response, error) {
+			resp, err := next(ctx, req)
+			if err == nil && req.Path == "/middleware" {
+				resp.SetHeader("X-Injected", "1\r\nSet-Cookie: evil=1")
+			}
+			return resp, err
 		}
-		return out, err
 	})
 	return app
 }

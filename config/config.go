@@ -54,6 +54,7 @@ type Settings struct {
 	APIType                  *string       // api_type (gochalice)
 	AutomaticLayer           *bool         // automatic_layer
 	CloudFront               *CloudFront   // cloudfront (gochalice), as written (no defaults)
+	RequestValidation        *bool         // api_gateway_request_validation (gochalice)
 
 	XRay                 *bool             // xray
 	AutogenPolicy        *bool             // autogen_policy

@@ -24,6 +24,7 @@ var fuzzSeeds = []string{
 	  }
 	}`,
 	`{"version": 2.0, "api_gateway_endpoint_vpce": "vpce-1", "stages": {"dev": {"api_gateway_endpoint_type": "REGIONAL"}}}`,
+	`{"api_gateway_request_validation": true, "stages": {"dev": {"api_type": "http", "api_gateway_request_validation": 1}, "prod": {"api_gateway_request_validation": false}}}`,
 	`{"version": "3.0"}`,
 	`{"version": "NaN", "lamda_timeout": 3}`,
 	`{"stages": {"dev": {"environment_variables": {"PORT": 8080}, "lambda_timeout": "60", "layers": ["a", 3]}}}`,
@@ -91,6 +92,7 @@ func FuzzParse(f *testing.F) {
 			_ = c.Validate(stage, append(fns, "api_handler"), Overrides{APIGatewayStage: "v1", AutogenPolicy: new(bool)})
 			_, _ = c.StageConfig(stage, Overrides{})
 			_ = c.APIGatewayStage(stage)
+			_ = c.RequestValidationWarning(stage, Overrides{})
 			for _, fn := range append(fns, "", "api_handler") {
 				if _, err := c.Function(stage, fn, Overrides{}); err != nil && c.CheckStage(stage) == nil {
 					t.Fatalf("Function(%q, %q): %v", stage, fn, err)

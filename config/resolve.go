@@ -50,6 +50,11 @@ type StageConfig struct {
 	// when it is absent or "enabled" is false. Like the custom domains,
 	// the object is looked up whole: a stage's replaces the top level's.
 	CloudFront *CloudFront
+	// RequestValidation is api_gateway_request_validation (default
+	// false): a REST API's typed operations get API Gateway request
+	// validators, which check requests against their models before the
+	// function runs. HTTP APIs ignore it (RequestValidationWarning).
+	RequestValidation bool
 }
 
 // FunctionConfig holds one function's settings after precedence:
@@ -94,6 +99,7 @@ func (c *Config) StageConfig(stage string, o Overrides) (*StageConfig, error) {
 		APIPolicyFile:          lookupPtr(lv, "", func(s *Settings) *string { return s.APIGatewayPolicyFile }),
 		XRay:                   lookupPtr(lv, false, func(s *Settings) *bool { return s.XRay }),
 		AutomaticLayer:         lookupPtr(lv, false, func(s *Settings) *bool { return s.AutomaticLayer }),
+		RequestValidation:      lookupPtr(lv, false, func(s *Settings) *bool { return s.RequestValidation }),
 		APICustomDomain:        withDefaults(lookupPtr(lv, nil, func(s *Settings) **CustomDomain { return ptrTo(s.APIGatewayCustomDomain) })),
 		WebsocketCustomDomain:  withDefaults(lookupPtr(lv, nil, func(s *Settings) **CustomDomain { return ptrTo(s.WebsocketAPICustomDomain) })),
 		MinimumCompressionSize: clonePtr(lookupPtr(lv, nil, func(s *Settings) **int { return ptrTo(s.MinimumCompressionSize) })),
@@ -313,4 +319,24 @@ func readRegularFile(path string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s is larger than %d bytes", path, limit)
 	}
 	return data, nil
+}
+
+// RequestValidationWarning returns a warning when
+// api_gateway_request_validation is true for a stage whose api_type is
+// "http": HTTP APIs have no request validation, so the key has no
+// effect. It returns "" otherwise.
+func (c *Config) RequestValidationWarning(stage string, o Overrides) string {
+	lv := c.stageLevels(stage, o)
+	on, from, ok := lookup(lv, ptrGet(func(s *Settings) *bool { return s.RequestValidation }))
+	if !ok || !on {
+		return ""
+	}
+	apiType, typeFrom, typeSet := lookup(lv, ptrGet(func(s *Settings) *string { return s.APIType }))
+	if !typeSet || apiType != "http" {
+		return ""
+	}
+	return c.scoped(stage, nil, "api_gateway_request_validation",
+		"api_gateway_request_validation (%s) has no effect: api_type \"http\" (%s) deploys an API Gateway HTTP API, which does not validate requests; "+
+			"the function still checks its own parameters and body (use api_type \"rest\" to have API Gateway reject bad requests first)",
+		where(from), where(typeFrom)).Error()
 }

@@ -75,6 +75,11 @@ type Manifest struct {
 	Functions     []Function    `json:"functions"`
 	EventSources  []EventSource `json:"eventSources"`
 	Websocket     []WSHandler   `json:"websocket"`
+	// Schemas are the named JSON Schema (2020-12) documents the typed
+	// routes' parameters and bodies refer to as
+	// {"$ref": "#/components/schemas/<Name>"} (SchemaRef). Names are
+	// alphanumeric (API Gateway model names) and not "Empty".
+	Schemas map[string]json.RawMessage `json:"schemas,omitempty"`
 }
 
 // API holds app-wide REST API settings.
@@ -97,6 +102,67 @@ type Route struct {
 	Summary          string   `json:"summary,omitempty"`
 	Description      string   `json:"description,omitempty"`
 	Mounted          bool     `json:"mounted,omitempty"` // served by a mounted http.Handler
+
+	// Typed routes only: what the handler's Go types declare.
+
+	// Parameters are the route's path, query and header parameters, in
+	// declaration order.
+	Parameters []Parameter `json:"parameters,omitempty"`
+	// RequestBody is the request body the handler decodes.
+	RequestBody *Body `json:"requestBody,omitempty"`
+	// Response is the success response the handler returns.
+	Response *Body `json:"response,omitempty"`
+}
+
+// Where a Parameter is.
+const (
+	InPath   = "path"
+	InQuery  = "query"
+	InHeader = "header"
+)
+
+// ContentTypeJSON is the content type of JSON bodies.
+const ContentTypeJSON = "application/json"
+
+// SchemaRefPrefix starts a reference to a named schema of
+// Manifest.Schemas: "#/components/schemas/<Name>".
+const SchemaRefPrefix = "#/components/schemas/"
+
+// SchemaRef returns the reference to the named schema, as written in
+// schemas: {"$ref": "#/components/schemas/<name>"}.
+func SchemaRef(name string) json.RawMessage {
+	b, _ := json.Marshal(map[string]string{"$ref": SchemaRefPrefix + name})
+	return b
+}
+
+// Parameter is one path, query or header parameter of a typed route.
+type Parameter struct {
+	Name     string `json:"name"`
+	In       string `json:"in"`                 // InPath, InQuery or InHeader
+	Required bool   `json:"required,omitempty"` // always true for path parameters
+	// Schema is a JSON Schema (2020-12) of the parameter's value: a
+	// string, number, integer or boolean, or an array of them for
+	// repeated query parameters.
+	Schema json.RawMessage `json:"schema"`
+}
+
+// Body is a typed route's request body or success response.
+type Body struct {
+	ContentType string `json:"contentType"`        // ContentTypeJSON
+	Required    bool   `json:"required,omitempty"` // request bodies: a request must have one
+	// Status is the success response's status code (100-599); 0 means
+	// 200. Not set on request bodies.
+	Status int `json:"status,omitempty"`
+	// Schema is a JSON Schema (2020-12) of the body.
+	Schema json.RawMessage `json:"schema"`
+}
+
+// StatusCode is the response status: Status, or 200 when it is 0.
+func (b *Body) StatusCode() int {
+	if b.Status == 0 {
+		return 200
+	}
+	return b.Status
 }
 
 // CORS is Chalice's CORSConfig.
@@ -197,16 +263,25 @@ func (m *Manifest) Write(w io.Writer) error {
 	return enc.Encode(m)
 }
 
-// Read decodes and checks a manifest.
+// Read decodes and checks a manifest: unknown fields and other schema
+// versions are refused, and the typed parts are checked (CheckSchemas).
 func Read(r io.Reader) (*Manifest, error) {
 	var m Manifest
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
+		if strings.Contains(err.Error(), "unknown field") {
+			// The app was built with a gochalice whose manifest has
+			// fields this CLI does not know.
+			return nil, fmt.Errorf("manifest: decoding: %w (the app was built with a newer gochalice than this CLI: build the CLI from the same gochalice version)", err)
+		}
 		return nil, fmt.Errorf("manifest: decoding: %w", err)
 	}
 	if m.SchemaVersion != SchemaVersion {
 		return nil, fmt.Errorf("manifest: unsupported schemaVersion %q (this gochalice reads %q): rebuild the app with the same gochalice version as the CLI", m.SchemaVersion, SchemaVersion)
+	}
+	if err := m.CheckSchemas(); err != nil {
+		return nil, err
 	}
 	return &m, nil
 }

@@ -86,10 +86,24 @@ func FuzzRead(f *testing.F) {
 	f.Add(`{"schemaVersion":"gochalice.manifest/v1","app":"a","api":{"binaryTypes":[]},"routes":[],"authorizers":[],"functions":[],"eventSources":[],"websocket":[]}`)
 	f.Add(`{"schemaVersion":"gochalice.manifest/v1","routes":[{"path":"/","method":"GET","cors":{"maxAge":-1}}]}`)
 	f.Add(`[]`)
+	f.Add(typedDoc(typedRoute, ""))
+	f.Add(typedDoc(`[{"path":"/{a}","method":"GET","parameters":[{"name":"a","in":"path","required":true,"schema":{"anyOf":[{"$ref":"#/components/schemas/B"},true]}}]}]`,
+		`{"B":{"properties":{"x":{"$ref":"#/components/schemas/B"}},"items":[false]}}`))
 	f.Fuzz(func(t *testing.T, in string) {
 		m, err := Read(strings.NewReader(in))
-		if err == nil && m.SchemaVersion != SchemaVersion {
+		if err != nil {
+			return
+		}
+		if m.SchemaVersion != SchemaVersion {
 			t.Fatalf("accepted schema %q", m.SchemaVersion)
+		}
+		// What Read accepts, Write writes and Read accepts again.
+		var buf bytes.Buffer
+		if err := m.Write(&buf); err != nil {
+			t.Fatalf("Write: %v", err)
+		}
+		if _, err := Read(&buf); err != nil {
+			t.Fatalf("re-reading the written manifest: %v\n%s", err, buf.String())
 		}
 	})
 }

@@ -31,7 +31,7 @@ func PingURL(url string) KeepWarmOption { return func(k *keepWarm) { k.url = url
 // (e.g. chalice.Rate(5, chalice.Minutes)): Lambda keeps an idle execution
 // environment for roughly 5 to 15 minutes, so a regular request avoids
 // most cold starts of a low-traffic site.
-func KeepWarm(app *chalice.App, expr fmt.Stringer, opts ...KeepWarmOption) {
+func KeepWarm(app *chalice.App, expr chalice.ScheduleExpression, opts ...KeepWarmOption) {
 	k := &keepWarm{name: "keep_warm", client: &http.Client{Timeout: 10 * time.Second}}
 	for _, o := range opts {
 		if o != nil {

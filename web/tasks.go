@@ -59,7 +59,7 @@ type taskSettings struct {
 	queueURL     string
 	function     string
 	batchSize    int
-	extra        []chalice.Option
+	extra        []chalice.SQSOption
 	clientNeeded bool
 }
 
@@ -85,7 +85,7 @@ func TaskBatchSize(n int) TaskOption { return func(s *taskSettings) { s.batchSiz
 
 // TaskHandlerOptions passes more options to app.OnSQSMessage
 // (chalice.MaxConcurrency...).
-func TaskHandlerOptions(opts ...chalice.Option) TaskOption {
+func TaskHandlerOptions(opts ...chalice.SQSOption) TaskOption {
 	return func(s *taskSettings) { s.extra = append(s.extra, opts...) }
 }
 
@@ -104,7 +104,7 @@ func NewTasks(app *chalice.App, queueName string, opts ...TaskOption) *Tasks {
 		app: app, queue: queueName, fifo: strings.HasSuffix(queueName, ".fifo"), function: s.function,
 		client: s.client, queueURL: s.queueURL, handlers: map[string]TaskFunc{},
 	}
-	hopts := append([]chalice.Option{chalice.Name(s.function), chalice.BatchSize(s.batchSize), chalice.ReportBatchItemFailures()}, s.extra...)
+	hopts := append([]chalice.SQSOption{chalice.Name(s.function), chalice.BatchSize(s.batchSize), chalice.ReportBatchItemFailures()}, s.extra...)
 	app.OnSQSMessage(queueName, t.Process, hopts...)
 	return t
 }

@@ -6,6 +6,7 @@ package appgraph
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -118,6 +119,9 @@ type RestAPI struct {
 	Handler      *Function
 	AuthFuncs    []*Function // built-in authorizers' functions, in registration order
 	Domain       *DomainName // api_gateway_custom_domain, nil without one
+	// Schemas are the manifest's named schemas (JSON Schema 2020-12),
+	// which typed routes refer to; the API document's models.
+	Schemas map[string]json.RawMessage
 }
 
 func (a *RestAPI) Name() string { return a.ResourceName }
@@ -401,7 +405,11 @@ func (b *builder) restAPI() error {
 		return err
 	}
 	api := &RestAPI{ResourceName: "rest_api", Stage: b.app.StageCfg, Routes: b.in.Manifest.Routes,
-		Authorizers: registrationOrder(b.in.Manifest), BinaryTypes: b.in.Manifest.API.BinaryTypes, Handler: handler}
+		Authorizers: registrationOrder(b.in.Manifest), BinaryTypes: b.in.Manifest.API.BinaryTypes, Handler: handler,
+		Schemas: b.in.Manifest.Schemas}
+	if w := b.in.Config.RequestValidationWarning(b.in.Stage, b.in.Overrides); w != "" {
+		b.app.Warnings = append(b.app.Warnings, w)
+	}
 	for _, a := range api.Authorizers {
 		if a.Type != manifest.AuthBuiltin {
 			continue

@@ -1,6 +1,7 @@
 package appgraph
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -211,5 +212,38 @@ func TestAppNameWarning(t *testing.T) {
 	same, err := buildFor(t, m, `{"app_name": "store"}`)
 	if err != nil || len(same.Warnings) != 0 {
 		t.Errorf("same name: %v %q", err, same.Warnings)
+	}
+}
+
+// TestTypedAPI: the REST API model carries the manifest's schemas, and
+// api_gateway_request_validation on an HTTP API is a warning (HTTP APIs
+// have no request validation), not an error.
+func TestTypedAPI(t *testing.T) {
+	m := &manifest.Manifest{SchemaVersion: manifest.SchemaVersion, App: "shop",
+		Routes: []manifest.Route{{Path: "/", Method: "POST", Name: "create", ContentTypes: []string{"application/json"},
+			RequestBody: &manifest.Body{ContentType: "application/json", Schema: manifest.SchemaRef("Item")}}},
+		Functions: []manifest.Function{{Name: "api_handler", Kind: manifest.KindAPIHandler, Handler: "api_handler"}},
+		Schemas:   map[string]json.RawMessage{"Item": json.RawMessage(`{"type":"object"}`)}}
+	for _, tt := range []struct {
+		config  string
+		warning string
+	}{
+		{`{"app_name": "shop", "api_gateway_request_validation": true}`, ""},
+		{`{"app_name": "shop", "api_type": "http"}`, ""},
+		{`{"app_name": "shop", "api_type": "http", "api_gateway_request_validation": true}`, "api_gateway_request_validation (set at the top level) has no effect"},
+	} {
+		app, err := buildFor(t, m, tt.config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(app.RestAPI.Schemas["Item"]) != `{"type":"object"}` {
+			t.Errorf("schemas = %v", app.RestAPI.Schemas)
+		}
+		switch {
+		case tt.warning == "" && len(app.Warnings) != 0:
+			t.Errorf("%s: warnings %q", tt.config, app.Warnings)
+		case tt.warning != "" && (len(app.Warnings) != 1 || !strings.Contains(app.Warnings[0], tt.warning)):
+			t.Errorf("%s: warnings %q, want one with %q", tt.config, app.Warnings, tt.warning)
+		}
 	}
 }

@@ -246,6 +246,9 @@ func variants(t *testing.T) map[string]*Template {
 	// *policygen.Policy, as packager passes it.
 	out["newproject"] = generate(t, buildApp(t, newProjectManifest(), newProjectConfig, nil),
 		Options{Version: "0.1.0", Policies: map[string]any{"default-role": policygen.Generate(nil, policygen.Traits{})}})
+
+	// Typed routes with API Gateway request validation (typed_test.go).
+	out["typed"] = generate(t, typedApp(t), Options{})
 	return out
 }
 

@@ -28,6 +28,17 @@
 // have), resource policies or PRIVATE endpoints, and REST APIs no JWT
 // authorizers: Generate reports an error for those. REST APIs ignore the
 // HTTP API settings of Lambda authorizers.
+//
+// Typed routes (manifest parameters, request body and response) add
+// their parameters with schemas, their request body and their declared
+// success response, and the manifest's named schemas join Chalice's
+// Empty model (typed.go): as JSON Schema 2020-12 in OpenAPI 3.1, and
+// rewritten for OpenAPI 3.0 and Swagger 2.0 so that API Gateway, which
+// reads them as JSON Schema draft 4 models, accepts what they accept
+// (schema.go). With api_gateway_request_validation, REST APIs also get
+// x-amazon-apigateway-request-validators and each typed operation its
+// x-amazon-apigateway-request-validator. Untyped routes keep Chalice's
+// document exactly.
 package swagger
 
 import (
@@ -141,6 +152,8 @@ type generator struct {
 	http   bool
 	// securityDefinitions, by name.
 	security map[string]any
+	// validators are the request validators the operations use, by name.
+	validators map[string]any
 }
 
 func (g *generator) oas3() bool { return g.format != Swagger2 }
@@ -150,14 +163,17 @@ func (g *generator) generate(title string) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	empty := map[string]any{"type": "object", "title": "Empty Schema"}
+	models, err := g.models()
+	if err != nil {
+		return nil, err
+	}
 	var doc map[string]any
 	if g.oas3() {
 		version := openAPI30Version
 		if g.format == OpenAPI31 {
 			version = openAPI31Version
 		}
-		components := map[string]any{"schemas": map[string]any{"Empty": empty}}
+		components := map[string]any{"schemas": models}
 		if len(g.security) > 0 {
 			components["securitySchemes"] = g.security
 		}
@@ -173,7 +189,7 @@ func (g *generator) generate(title string) (map[string]any, error) {
 			"info":        map[string]any{"version": "1.0", "title": title},
 			"schemes":     []any{"https"},
 			"paths":       paths,
-			"definitions": map[string]any{"Empty": empty},
+			"definitions": models,
 		}
 		if len(g.security) > 0 {
 			doc["securityDefinitions"] = g.security
@@ -193,6 +209,9 @@ func (g *generator) generate(title string) (map[string]any, error) {
 		return doc, nil
 	}
 	doc["x-amazon-apigateway-binary-media-types"] = strings2any(g.api.BinaryTypes)
+	if len(g.validators) > 0 {
+		doc["x-amazon-apigateway-request-validators"] = g.validators
+	}
 	if st := g.api.Stage; st != nil {
 		if policy := stagePolicy(st); policy != nil {
 			doc["x-amazon-apigateway-policy"] = policy
@@ -261,7 +280,16 @@ func (g *generator) paths() (map[string]any, error) {
 			if _, ok := item["options"]; ok {
 				return nil, fmt.Errorf("swagger: route %s has CORS and an OPTIONS method", pg.path)
 			}
-			item["options"] = g.preflight(cors, corsMethods)
+			pre := g.preflight(cors, corsMethods)
+			// Chalice's preflight declares no parameters; a templated
+			// path needs its path parameters declared for the document
+			// to be valid Swagger 2.0 / OpenAPI.
+			if params, err := g.parameters(manifest.Route{Path: pg.path}); err != nil {
+				return nil, err
+			} else if len(params) > 0 {
+				pre["parameters"] = params
+			}
+			item["options"] = pre
 		}
 		paths[pg.path] = item
 	}
@@ -289,6 +317,9 @@ func (g *generator) operation(r manifest.Route) (map[string]any, error) {
 	if !g.oas3() {
 		op["consumes"] = strings2any(r.ContentTypes)
 		op["produces"] = []any{"application/json"}
+	}
+	if err := g.typed(op, r); err != nil {
+		return nil, fmt.Errorf("swagger: route %s %s: %w", r.Method, r.Path, err)
 	}
 	if r.Summary != "" {
 		op["summary"] = r.Summary
@@ -327,17 +358,14 @@ func (g *generator) operation(r manifest.Route) (map[string]any, error) {
 	if security != nil {
 		op["security"] = security
 	}
-	if names := PathParams(r.Path); len(names) > 0 {
-		params := make([]any, 0, len(names))
-		for _, name := range names {
-			p := map[string]any{"name": name, "in": "path", "required": true}
-			if g.oas3() {
-				p["schema"] = map[string]any{"type": "string"}
-			} else {
-				p["type"] = "string"
-			}
-			params = append(params, p)
-		}
+	params, err := g.parameters(r)
+	if err != nil {
+		return nil, fmt.Errorf("swagger: route %s %s: %w", r.Method, r.Path, err)
+	}
+	if body, ok := op["parameters"].([]any); ok {
+		params = append(params, body...) // the Swagger 2.0 body parameter
+	}
+	if len(params) > 0 {
 		op["parameters"] = params
 	}
 	return op, nil

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -235,6 +236,7 @@ var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "p
 func checkDocument(t *testing.T, doc map[string]any, format Format) {
 	t.Helper()
 	errorf := func(format string, args ...any) { t.Helper(); t.Errorf(format, args...) }
+	checkRefs(t, doc, format)
 	oas3 := format != Swagger2
 	if oas3 {
 		want := openAPI30Version
@@ -271,8 +273,7 @@ func checkDocument(t *testing.T, doc map[string]any, format Format) {
 			errorf("schemes missing")
 		}
 	}
-	var security map[string]any
-	var defs map[string]any
+	var security, defs map[string]any
 	if oas3 {
 		comps, _ := doc["components"].(map[string]any)
 		security, _ = comps["securitySchemes"].(map[string]any)
@@ -281,9 +282,8 @@ func checkDocument(t *testing.T, doc map[string]any, format Format) {
 		security, _ = doc["securityDefinitions"].(map[string]any)
 		defs, _ = doc["definitions"].(map[string]any)
 	}
-	refPrefix := "#/definitions/"
-	if oas3 {
-		refPrefix = "#/components/schemas/"
+	if defs["Empty"] == nil {
+		errorf("no Empty model")
 	}
 	for name, raw := range security {
 		s, _ := raw.(map[string]any)
@@ -330,21 +330,22 @@ func checkDocument(t *testing.T, doc map[string]any, format Format) {
 				if d, _ := resp["description"].(string); d == "" {
 					errorf("%s: response %s has no description", where, code)
 				}
-				var ref string
+				if n, err := strconv.Atoi(code); err != nil || n < 100 || n > 599 {
+					errorf("%s: response code %q", where, code)
+				}
+				var schema map[string]any
 				if oas3 {
 					if _, ok := resp["schema"]; ok {
 						errorf("%s: OpenAPI 3 response with a Swagger schema", where)
 					}
 					content, _ := resp["content"].(map[string]any)
 					mt, _ := content["application/json"].(map[string]any)
-					schema, _ := mt["schema"].(map[string]any)
-					ref, _ = schema["$ref"].(string)
+					schema, _ = mt["schema"].(map[string]any)
 				} else {
-					schema, _ := resp["schema"].(map[string]any)
-					ref, _ = schema["$ref"].(string)
+					schema, _ = resp["schema"].(map[string]any)
 				}
-				if !strings.HasPrefix(ref, refPrefix) || defs[strings.TrimPrefix(ref, refPrefix)] == nil {
-					errorf("%s: response %s $ref %q does not resolve", where, code, ref)
+				if schema == nil {
+					errorf("%s: response %s has no schema", where, code)
 				}
 				headers, _ := resp["headers"].(map[string]any)
 				for name, h := range headers {
@@ -355,22 +356,60 @@ func checkDocument(t *testing.T, doc map[string]any, format Format) {
 				}
 			}
 			if oas3 {
-				for _, k := range []string{"consumes", "produces", "requestBody"} {
+				for _, k := range []string{"consumes", "produces"} {
 					if _, ok := op[k]; ok {
 						errorf("%s: OpenAPI 3 operation has %s", where, k)
+					}
+				}
+				if rb, ok := op["requestBody"].(map[string]any); ok {
+					content, _ := rb["content"].(map[string]any)
+					if len(content) == 0 {
+						errorf("%s: requestBody without content", where)
+					}
+					for ct, mt := range content {
+						if m, _ := mt.(map[string]any); m["schema"] == nil {
+							errorf("%s: requestBody %s has no schema", where, ct)
+						}
 					}
 				}
 			}
 			if _, ok := op["x-amazon-apigateway-integration"].(map[string]any); !ok {
 				errorf("%s: no x-amazon-apigateway-integration", where)
 			}
+			if v, ok := op["x-amazon-apigateway-request-validator"].(string); ok {
+				validators, _ := doc["x-amazon-apigateway-request-validators"].(map[string]any)
+				if validators[v] == nil {
+					errorf("%s: request validator %q is not defined", where, v)
+				}
+			}
 			params, _ := op["parameters"].([]any)
 			var got []string
+			seen := map[string]bool{}
+			bodies := 0
 			for _, p := range params {
 				pm, _ := p.(map[string]any)
 				name, _ := pm["name"].(string)
-				if pm["in"] != "path" {
-					errorf("%s: parameter %s is not in path", where, name)
+				in, _ := pm["in"].(string)
+				key := in + " " + strings.ToLower(name)
+				if seen[key] {
+					errorf("%s: parameter %s in %s twice", where, name, in)
+				}
+				seen[key] = true
+				switch in {
+				case "path":
+				case "query", "header":
+					if oas3 && pm["schema"] == nil || !oas3 && pm["type"] == nil {
+						errorf("%s: parameter %s has no type/schema", where, name)
+					}
+					continue
+				case "body":
+					bodies++
+					if oas3 || pm["schema"] == nil {
+						errorf("%s: body parameter %s (OpenAPI 3 has requestBody; Swagger's needs a schema)", where, name)
+					}
+					continue
+				default:
+					errorf("%s: parameter %s in %q", where, name, in)
 					continue
 				}
 				if pm["required"] != true {
@@ -385,6 +424,9 @@ func checkDocument(t *testing.T, doc map[string]any, format Format) {
 					errorf("%s: path parameter %s needs type string", where, name)
 				}
 				got = append(got, name)
+			}
+			if bodies > 1 {
+				errorf("%s: %d body parameters", where, bodies)
 			}
 			if method == "options" && len(got) == 0 {
 				// Chalice's MOCK preflight declares no parameters; API
@@ -411,6 +453,63 @@ func checkDocument(t *testing.T, doc map[string]any, format Format) {
 			}
 		}
 	}
+}
+
+// checkRefs checks that every $ref in the document resolves to one of
+// its named schemas, and that the schemas of OpenAPI 3.0 and Swagger 2.0
+// documents use none of the JSON Schema 2020-12 keywords they lack.
+func checkRefs(t *testing.T, doc map[string]any, format Format) {
+	t.Helper()
+	var defs map[string]any
+	prefix := "#/components/schemas/"
+	if format == Swagger2 {
+		defs, _ = doc["definitions"].(map[string]any)
+		prefix = "#/definitions/"
+	} else {
+		comps, _ := doc["components"].(map[string]any)
+		defs, _ = comps["schemas"].(map[string]any)
+	}
+	forbidden := map[string]bool{}
+	if format != OpenAPI31 {
+		for _, k := range []string{"$schema", "$defs", "const", "prefixItems", "patternProperties", "dependentRequired", "dependentSchemas", "unevaluatedProperties"} {
+			forbidden[k] = true
+		}
+	}
+	if format == Swagger2 {
+		for _, k := range []string{"anyOf", "oneOf", "not", "nullable"} {
+			forbidden[k] = true
+		}
+	}
+	var walk func(v any, path string)
+	walk = func(v any, path string) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				if k == "$ref" {
+					ref, _ := e.(string)
+					if !strings.HasPrefix(ref, prefix) || defs[strings.TrimPrefix(ref, prefix)] == nil {
+						t.Errorf("%s: $ref %q does not resolve", path, ref)
+					}
+				}
+				if forbidden[k] {
+					t.Errorf("%s: %s in a %s document", path, k, format)
+				}
+				if k == "type" && format == OpenAPI30 && !strings.Contains(path, "securitySchemes") && !strings.Contains(path, "x-amazon-apigateway-") {
+					switch e {
+					case "string", "number", "integer", "boolean", "object", "array":
+					default:
+						t.Errorf("%s: type %v in an OpenAPI 3.0 document", path, e)
+					}
+				}
+				walk(e, path+"/"+k)
+			}
+		case []any:
+			for i, e := range v {
+				walk(e, path+"/"+strconv.Itoa(i))
+			}
+		}
+	}
+	walk(doc, "#")
 }
 
 func TestPathParams(t *testing.T) {

@@ -296,7 +296,8 @@ func samples(t *testing.T) map[string]*appgraph.Application {
   }}
 }`, nil)
 	return map[string]*appgraph.Application{"full": full, "http": httpApp, "private": priv, "cloudfront": cf,
-		"http_auth": httpAuthApp(t)} // httpauth_test.go
+		"http_auth": httpAuthApp(t), // httpauth_test.go
+		"typed":     typedApp(t)}    // typed_test.go
 }
 
 func TestGolden(t *testing.T) {

@@ -8,17 +8,19 @@
 //	PUT    /users/{username}  replace a user's attributes (404 if missing)
 //	DELETE /users/{username}  delete a user (204, 404 if missing)
 //
-// A user is a JSON object of string attributes with a non-empty "username".
+// The routes are typed: each handler takes its request as a Go struct and
+// returns a Go value, so a request that does not fit (a missing username,
+// a number where a string belongs, an attribute the service does not
+// know) is answered 400 naming the field before the handler runs, and
+// the API description gochalice generates comes from the same types.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"os"
-	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -40,11 +42,61 @@ func main() {
 // newApp registers the users API on a new app.
 func newApp(u *users, opts ...chalice.AppOption) *chalice.App {
 	app := chalice.New("web-api", opts...)
-	app.Post("/users", u.createUser)
-	app.Get("/users/{username}", u.getUser)
-	app.Put("/users/{username}", u.updateUser)
-	app.Delete("/users/{username}", u.deleteUser)
+	chalice.Post(app, "/users", u.createUser)
+	chalice.Get(app, "/users/{username}", u.getUser)
+	chalice.Put(app, "/users/{username}", u.updateUser)
+	chalice.Delete(app, "/users/{username}", u.deleteUser)
 	return app
+}
+
+// Attributes are what the service keeps of a user besides the username.
+// Each is optional; an empty one is not stored.
+type Attributes struct {
+	Email string `json:"email,omitempty" validate:"omitempty,email,max=254" doc:"the user's email address"`
+	Name  string `json:"name,omitempty" validate:"max=128" doc:"the user's display name"`
+	Team  string `json:"team,omitempty" validate:"max=64" doc:"the team the user belongs to"`
+}
+
+// User is a user: the username (the table's partition key) and the
+// attributes.
+type User struct {
+	Attributes
+	Username string `json:"username" validate:"required,max=64,pattern=^[A-Za-z0-9._-]+$" doc:"the login name, unique"`
+}
+
+// UserUpdate is the body of PUT /users/{username}: the user's new
+// attributes. A username, if given, must be the one in the path.
+type UserUpdate struct {
+	Attributes
+	Username string `json:"username,omitempty" doc:"if given, the username of the path"`
+}
+
+// CreateUserIn is the request of POST /users: a body is required.
+type CreateUserIn struct {
+	Body User `validate:"required"`
+}
+
+// UserPath names a user in the path: GET and DELETE /users/{username}.
+type UserPath struct {
+	Username string `path:"username" validate:"max=64,pattern=^[A-Za-z0-9._-]+$"`
+}
+
+// UpdateUserIn is the request of PUT /users/{username}.
+type UpdateUserIn struct {
+	UserPath
+	Body UserUpdate
+}
+
+// CreatedUser is the answer to POST /users: the user, with status 201 and
+// its Location.
+type CreatedUser struct{ User }
+
+// StatusCode implements chalice.StatusCoder.
+func (CreatedUser) StatusCode() int { return http.StatusCreated }
+
+// ResponseHeaders implements chalice.ResponseHeaderer.
+func (c CreatedUser) ResponseHeaders() map[string]string {
+	return map[string]string{"Location": "/users/" + c.Username}
 }
 
 // users serves the API from one DynamoDB table.
@@ -88,48 +140,35 @@ func (u *users) ready() error {
 	return nil
 }
 
-// user is a user's attributes, all strings, including "username".
-type user map[string]string
-
-// decodeUser reads a user from the request body: a JSON object whose
-// values are all strings.
-func decodeUser(req *chalice.Request) (user, error) {
-	var body map[string]any
-	if err := req.DecodeJSON(&body); err != nil {
-		return nil, err
-	}
-	u := make(user, len(body))
-	for _, k := range slices.Sorted(maps.Keys(body)) { // report the first problem deterministically
-		if k == "" {
-			return nil, chalice.BadRequestError("attribute names must not be empty")
+// item is the user as a DynamoDB item: the username and the attributes
+// that are set.
+func (usr *User) item() map[string]types.AttributeValue {
+	item := map[string]types.AttributeValue{keyAttr: &types.AttributeValueMemberS{Value: usr.Username}}
+	for name, v := range map[string]string{"email": usr.Email, "name": usr.Name, "team": usr.Team} {
+		if v != "" {
+			item[name] = &types.AttributeValueMemberS{Value: v}
 		}
-		s, ok := body[k].(string)
-		if !ok {
-			return nil, chalice.BadRequestError("attribute %s must be a string", k)
-		}
-		u[k] = s
-	}
-	return u, nil
-}
-
-func (u user) item() map[string]types.AttributeValue {
-	item := make(map[string]types.AttributeValue, len(u))
-	for k, v := range u {
-		item[k] = &types.AttributeValueMemberS{Value: v}
 	}
 	return item
 }
 
-func userFromItem(item map[string]types.AttributeValue) (user, error) {
-	u := make(user, len(item))
+// userFromItem reads a user from a DynamoDB item. Attributes the service
+// does not know are an error: the table holds only what it wrote.
+func userFromItem(item map[string]types.AttributeValue) (*User, error) {
+	usr := &User{}
+	fields := map[string]*string{keyAttr: &usr.Username, "email": &usr.Email, "name": &usr.Name, "team": &usr.Team}
 	for k, v := range item {
 		s, ok := v.(*types.AttributeValueMemberS)
 		if !ok {
 			return nil, fmt.Errorf("attribute %s is a %T, want a string", k, v)
 		}
-		u[k] = s.Value
+		f, ok := fields[k]
+		if !ok {
+			return nil, fmt.Errorf("attribute %s is not one the service knows (%s, email, name, team)", k, keyAttr)
+		}
+		*f = s.Value
 	}
-	return u, nil
+	return usr, nil
 }
 
 // keyName lets condition expressions name the key without clashing with
@@ -146,73 +185,61 @@ func isConditionFailed(err error) bool {
 }
 
 // createUser is POST /users.
-func (u *users) createUser(ctx context.Context, req *chalice.Request) (any, error) {
+func (u *users) createUser(ctx context.Context, in *CreateUserIn) (*CreatedUser, error) {
 	if err := u.ready(); err != nil {
 		return nil, err
 	}
-	usr, err := decodeUser(req)
-	if err != nil {
-		return nil, err
-	}
-	name := usr[keyAttr]
-	if name == "" {
-		return nil, chalice.BadRequestError("%s is required", keyAttr)
-	}
-	_, err = u.db.PutItem(ctx, &dynamodb.PutItemInput{
+	usr := &in.Body
+	_, err := u.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName:                aws.String(u.table),
 		Item:                     usr.item(),
 		ConditionExpression:      aws.String("attribute_not_exists(#key)"),
 		ExpressionAttributeNames: keyName,
 	})
 	if isConditionFailed(err) {
-		return nil, chalice.ConflictError("user %s already exists", name)
+		return nil, chalice.ConflictError("user %s already exists", usr.Username)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("creating user %s in table %s: %w", name, u.table, err)
+		return nil, fmt.Errorf("creating user %s in table %s: %w", usr.Username, u.table, err)
 	}
-	return chalice.NewResponse(http.StatusCreated, usr), nil
+	return &CreatedUser{*usr}, nil
 }
 
 // getUser is GET /users/{username}.
-func (u *users) getUser(ctx context.Context, req *chalice.Request) (any, error) {
+func (u *users) getUser(ctx context.Context, in *UserPath) (*User, error) {
 	if err := u.ready(); err != nil {
 		return nil, err
 	}
-	name := req.URIParams[keyAttr]
 	out, err := u.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(u.table),
-		Key:            u.key(name),
+		Key:            u.key(in.Username),
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("reading user %s from table %s: %w", name, u.table, err)
+		return nil, fmt.Errorf("reading user %s from table %s: %w", in.Username, u.table, err)
 	}
 	if out.Item == nil {
-		return nil, chalice.NotFoundError("user %s not found", name)
+		return nil, chalice.NotFoundError("user %s not found", in.Username)
 	}
 	usr, err := userFromItem(out.Item)
 	if err != nil {
-		return nil, fmt.Errorf("reading user %s from table %s: %w", name, u.table, err)
+		return nil, fmt.Errorf("reading user %s from table %s: %w", in.Username, u.table, err)
 	}
 	return usr, nil
 }
 
 // updateUser is PUT /users/{username}: the body replaces every attribute
 // of the user. A username in the body must be the one in the path.
-func (u *users) updateUser(ctx context.Context, req *chalice.Request) (any, error) {
+func (u *users) updateUser(ctx context.Context, in *UpdateUserIn) (*User, error) {
 	if err := u.ready(); err != nil {
 		return nil, err
 	}
-	name := req.URIParams[keyAttr]
-	usr, err := decodeUser(req)
-	if err != nil {
-		return nil, err
-	}
-	if body, ok := usr[keyAttr]; ok && body != name {
+	name := in.Username
+	if body := in.Body.Username; body != "" && body != name {
 		return nil, chalice.BadRequestError("%s %q in the body does not match %q in the path", keyAttr, body, name)
 	}
-	usr[keyAttr] = name
-	_, err = u.db.PutItem(ctx, &dynamodb.PutItemInput{
+	usr := &User{Attributes: in.Body.Attributes, Username: name}
+	_, err := u.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName:                aws.String(u.table),
 		Item:                     usr.item(),
 		ConditionExpression:      aws.String("attribute_exists(#key)"),
@@ -228,22 +255,21 @@ func (u *users) updateUser(ctx context.Context, req *chalice.Request) (any, erro
 }
 
 // deleteUser is DELETE /users/{username}; it answers 204 with no body.
-func (u *users) deleteUser(ctx context.Context, req *chalice.Request) (any, error) {
+func (u *users) deleteUser(ctx context.Context, in *UserPath) (*chalice.NoContent, error) {
 	if err := u.ready(); err != nil {
 		return nil, err
 	}
-	name := req.URIParams[keyAttr]
 	_, err := u.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName:                aws.String(u.table),
-		Key:                      u.key(name),
+		Key:                      u.key(in.Username),
 		ConditionExpression:      aws.String("attribute_exists(#key)"),
 		ExpressionAttributeNames: keyName,
 	})
 	if isConditionFailed(err) {
-		return nil, chalice.NotFoundError("user %s not found", name)
+		return nil, chalice.NotFoundError("user %s not found", in.Username)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("deleting user %s from table %s: %w", name, u.table, err)
+		return nil, fmt.Errorf("deleting user %s from table %s: %w", in.Username, u.table, err)
 	}
-	return chalice.NewResponse(http.StatusNoContent, ""), nil
+	return nil, nil
 }

@@ -173,23 +173,31 @@ func TestUsersAPI(t *testing.T) {
 		gateway    bool              // API Gateway answers itself; Lambda never sees it
 	}{
 		{"create", call{method: "POST", path: "/users", body: `{"username":"bob","name":"Bob","email":"bob@example.com"}`},
-			201, bob, map[string]string{"Content-Type": "application/json"}, false},
+			201, bob, map[string]string{"Content-Type": "application/json", "Location": "/users/bob"}, false},
 		{"create duplicate", call{method: "POST", path: "/users", body: `{"username":"bob","name":"Other"}`},
 			409, `{"Code":"ConflictError","Message":"user bob already exists"}`, nil, false},
 		{"duplicate left the user alone", call{method: "GET", path: "/users/bob"},
 			200, bob, nil, false},
 		{"create without username", call{method: "POST", path: "/users", body: `{"name":"Nobody"}`},
-			400, `{"Code":"BadRequestError","Message":"username is required"}`, nil, false},
+			400, `{"Code":"BadRequestError","Message":"body.username is required"}`, nil, false},
+		{"create with a number for username", call{method: "POST", path: "/users", body: `{"username":5}`},
+			400, `{"Code":"BadRequestError","Message":"body.username must be a string"}`, nil, false},
 		{"create with empty username", call{method: "POST", path: "/users", body: `{"username":""}`},
-			400, `{"Code":"BadRequestError","Message":"username is required"}`, nil, false},
+			400, `{"Code":"BadRequestError","Message":"body.username is required"}`, nil, false},
+		{"create with a username the key cannot hold", call{method: "POST", path: "/users", body: `{"username":"bob smith"}`},
+			400, `{"Code":"BadRequestError","Message":"body.username must match the pattern ^[A-Za-z0-9._-]+$"}`, nil, false},
 		{"create with null body", call{method: "POST", path: "/users", body: `null`},
-			400, `{"Code":"BadRequestError","Message":"username is required"}`, nil, false},
-		{"create with non-string attribute", call{method: "POST", path: "/users", body: `{"username":"carol","age":42}`},
-			400, `{"Code":"BadRequestError","Message":"attribute age must be a string"}`, nil, false},
+			400, `{"Code":"BadRequestError","Message":"body must be an object"}`, nil, false},
+		{"create with no body", call{method: "POST", path: "/users"},
+			400, `{"Code":"BadRequestError","Message":"body is required"}`, nil, false},
+		{"create with an attribute the service does not keep", call{method: "POST", path: "/users", body: `{"username":"carol","age":42}`},
+			400, `{"Code":"BadRequestError","Message":"body.age is not allowed"}`, nil, false},
+		{"create with several mistakes", call{method: "POST", path: "/users", body: `{"name":5,"email":"carol"}`},
+			400, `{"Code":"BadRequestError","Message":"body.name must be a string; body.email must be an email address; body.username is required"}`, nil, false},
 		{"create with invalid JSON", call{method: "POST", path: "/users", body: `{"username":`},
-			400, `{"Code":"BadRequestError","Message":"Error Parsing JSON"}`, nil, false},
+			400, `{"Code":"BadRequestError","Message":"body must be valid JSON: unexpected end of input at offset 12"}`, nil, false},
 		{"create with a JSON array", call{method: "POST", path: "/users", body: `["bob"]`},
-			400, `{"Code":"BadRequestError","Message":"Error Parsing JSON"}`, nil, false},
+			400, `{"Code":"BadRequestError","Message":"body must be an object"}`, nil, false},
 		{"rejected creates stored nothing", call{method: "GET", path: "/users/carol"},
 			404, `{"Code":"NotFoundError","Message":"user carol not found"}`, nil, false},
 		{"get", call{method: "GET", path: "/users/bob"},
@@ -205,7 +213,11 @@ func TestUsersAPI(t *testing.T) {
 		{"update with another username", call{method: "PUT", path: "/users/bob", body: `{"username":"alice","name":"Alice"}`},
 			400, `{"Code":"BadRequestError","Message":"username \"alice\" in the body does not match \"bob\" in the path"}`, nil, false},
 		{"update with invalid JSON", call{method: "PUT", path: "/users/bob", body: `name=Robert`},
-			400, `{"Code":"BadRequestError","Message":"Error Parsing JSON"}`, nil, false},
+			400, `{"Code":"BadRequestError","Message":"body must be valid JSON: invalid literal at offset 1"}`, nil, false},
+		{"update with a number for an attribute", call{method: "PUT", path: "/users/bob", body: `{"name":5}`},
+			400, `{"Code":"BadRequestError","Message":"body.name must be a string"}`, nil, false},
+		{"get with a username the key cannot hold", call{method: "GET", path: "/users/bob%20smith"},
+			400, `{"Code":"BadRequestError","Message":"path.username must match the pattern ^[A-Za-z0-9._-]+$"}`, nil, false},
 		{"rejected updates changed nothing", call{method: "GET", path: "/users/bob"},
 			200, bobUpdated, nil, false},
 		{"update missing", call{method: "PUT", path: "/users/alice", body: `{"name":"Alice"}`},
@@ -273,9 +285,13 @@ func TestCreateStoresTheItem(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetItem: %v", err)
 	}
-	stored, err := userFromItem(out.Item)
-	if err != nil {
-		t.Fatal(err)
+	stored := map[string]string{}
+	for k, v := range out.Item {
+		s, ok := v.(*types.AttributeValueMemberS)
+		if !ok {
+			t.Fatalf("stored attribute %s is a %T", k, v)
+		}
+		stored[k] = s.Value
 	}
 	want := map[string]string{"username": "dora", "team": "explorers"}
 	for name, got := range map[string]map[string]string{"response": created, "stored item": stored} {
