@@ -1,21 +1,40 @@
-# gochalice developer commands. `make test` is what CI runs (.ci/run).
+# gochalice developer commands. `make test` is exactly what CI runs
+# (.ci/run installs the tools, then runs it).
 GO ?= go
 # The CDK synth tests run Node 20 through jsii; this silences its end-of-life banner.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
+# Screenshots and other files tests keep (the browser test's screenshots).
+export GOCHALICE_ARTIFACTS ?= $(CURDIR)/.ci/artifacts
+# Every Go module of the repository; vet, staticcheck, tidy and test run in each.
 MODULES := . internal/jsonschema/crosscheck examples/users-service/web-api bench cdk examples/users-service/infra
+# staticcheck from PATH, else from Go's bin directory (scripts/check-tools pins its version).
+STATICCHECK = $(or $(shell command -v staticcheck 2>/dev/null),$(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/staticcheck)
 
-.PHONY: test serve bench fuzz faults vet
+.PHONY: test check-tools vet staticcheck tidy print-modules serve bench fuzz faults
 
-## test: every test of every module (needs python3 with moto for the AWS-backed tests)
-test: vet
-	@set -e; for m in $(MODULES); do \
-		if [ -f $$m/go.mod ]; then echo "==> go test $$m"; (cd $$m && $(GO) test -count=1 ./...); fi; \
-	done
+## test: what CI runs: the tool check, vet, staticcheck, tidiness, then every test of every module.
+## A missing tool fails the run (GOCHALICE_REQUIRE_TOOLS=1): no test is skipped for want of one.
+test: export GOCHALICE_REQUIRE_TOOLS := 1
+test: check-tools vet staticcheck tidy
+	@./scripts/each-module "go test" $(MODULES) -- $(GO) test -count=1 ./...
+
+## check-tools: every program the tests need, or the command that installs the missing ones
+check-tools:
+	@GO=$(GO) ./scripts/check-tools
 
 vet:
-	@set -e; for m in $(MODULES); do \
-		if [ -f $$m/go.mod ]; then (cd $$m && $(GO) vet ./...); fi; \
-	done
+	@./scripts/each-module "go vet" $(MODULES) -- $(GO) vet ./...
+
+## staticcheck: staticcheck.conf says which checks are off and why
+staticcheck:
+	@./scripts/each-module staticcheck $(MODULES) -- $(STATICCHECK) ./...
+
+## tidy: go.mod and go.sum of every module are what `go mod tidy` would write
+tidy:
+	@./scripts/each-module "go mod tidy -diff" $(MODULES) -- $(GO) mod tidy -diff
+
+print-modules:
+	@echo $(MODULES)
 
 ## serve: the users-service example on http://127.0.0.1:8000 with DynamoDB on a local moto server
 serve:

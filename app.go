@@ -82,6 +82,9 @@ type App struct {
 	OnError ErrorHook
 
 	registry
+	// declared are the resources declared with Table, Bucket, Queue,
+	// Topic and Bus, in order.
+	declared []*declared
 
 	once     sync.Once
 	built    *runtimeApp
@@ -243,6 +246,7 @@ type routeEntry struct {
 	effCORS        *CORSConfig // cors resolved against the app default (set by build)
 	summary        string
 	description    string
+	grants         []grant
 	middleware     []func(next Handler) Handler
 	serve          Handler    // the view inside its route middleware (set by build)
 	typed          typedRoute // a typed route's handler and types (typed.go); its view is made by build
@@ -296,6 +300,7 @@ func (r *registry) addRoute(path string, handler HandlerFunc, mounted http.Handl
 		path: path, methods: methods, name: name, handler: handler, mounted: mounted,
 		authorizer: o.authorizer, apiKeyRequired: o.apiKeyRequired, contentTypes: o.contentTypes,
 		cors: cors, corsSet: corsSet, summary: o.summary, description: o.description, middleware: o.middleware,
+		grants: o.grants,
 	})
 }
 
@@ -521,13 +526,4 @@ func (a *App) Manifest() (*manifest.Manifest, error) {
 		return nil, err
 	}
 	return rt.manifest, nil
-}
-
-// rawJSON marshals v for the manifest.
-func rawJSON(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil
-	}
-	return b
 }

@@ -157,6 +157,7 @@ type BuiltinAuthorizer struct {
 	ttlSeconds    *int
 	executionRole string
 	http          lambdaHTTP
+	grants        []grant
 }
 
 // Authorizer registers a built-in authorizer. Options: Name, Header, TTL,
@@ -169,7 +170,7 @@ func (r *registry) Authorizer(fn AuthorizerFunc, opts ...AuthorizerOption) *Buil
 	if header == "" {
 		header = "Authorization"
 	}
-	a := &BuiltinAuthorizer{name: name, fn: fn, header: header, ttlSeconds: o.ttlSeconds, executionRole: o.executionRole}
+	a := &BuiltinAuthorizer{name: name, fn: fn, header: header, ttlSeconds: o.ttlSeconds, executionRole: o.executionRole, grants: o.grants}
 	if !r.begin(func() string { return "authorizer " + orName(name, "") }) {
 		return a
 	}

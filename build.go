@@ -212,25 +212,35 @@ func (a *App) build() (*runtimeApp, error) {
 		m.Functions = append(m.Functions, manifest.Function{Name: name, Kind: kind, Handler: name})
 	}
 
+	grants := map[string][]grant{}
+	var sources []Resource
 	if len(a.routes) > 0 {
 		addFunction(manifest.APIHandlerName, manifest.KindAPIHandler, rt.invokeAPI)
+		for _, re := range a.routes {
+			grants[manifest.APIHandlerName] = append(grants[manifest.APIHandlerName], re.grants...)
+		}
 	}
 	for _, au := range a.authorizers {
 		me := au.manifestEntry()
 		authorizers[me.Name] = me
 		if au.name != "" {
 			addFunction(au.name, manifest.KindAuthorizer, rt.authorizerFunc(au))
+			grants[au.name] = append(grants[au.name], au.grants...)
 		}
 	}
 	for _, e := range a.events {
 		addFunction(e.name, manifest.KindEvent, e.invoker(a.middleware, e.name, add))
 		m.EventSources = append(m.EventSources, e.source)
+		sources = append(sources, e.res)
+		grants[e.name] = append(grants[e.name], e.grants...)
 	}
 	for _, p := range a.pure {
 		addFunction(p.name, manifest.KindPureLambda, rt.pureFunc(p, add))
+		grants[p.name] = append(grants[p.name], p.grants...)
 	}
 	for _, w := range a.websocket {
 		addFunction(w.function, manifest.KindWebsocket, rt.websocketFunc(w, add))
+		grants[w.function] = append(grants[w.function], w.grants...)
 		m.Websocket = append(m.Websocket, manifest.WSHandler{RouteKey: w.routeKey, Function: w.function})
 	}
 	// Registration order: built-in authorizers as registered, then the
@@ -249,6 +259,7 @@ func (a *App) build() (*runtimeApp, error) {
 	for _, name := range order {
 		m.Authorizers = append(m.Authorizers, authorizers[name])
 	}
+	a.resourcesInto(m, grants, sources, add)
 	problems = append(problems, apiTypeConflicts(m)...)
 	rt.manifest = m
 	rt.httpNext = buildChain(a.middleware, EventHTTP, rt.serveHTTP, httpAdapters, rt.answerErrors, add)

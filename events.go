@@ -97,6 +97,10 @@ func (e *DynamoDBEvent) Raw() json.RawMessage { return e.raw }
 type eventEntry struct {
 	name   string
 	source manifest.EventSource
+	grants []grant
+	// res is the declared resource the source reads, or the bus it runs
+	// on (nil: none).
+	res Resource
 	// invoker builds the function (named name) inside the app's
 	// middleware, reporting mistakes of the middleware through problem.
 	invoker func(mws []middlewareEntry, name string, problem func(format string, args ...any)) invokeFunc
@@ -133,17 +137,38 @@ func eventInvoker[E Event](kind string, t EventType, decode func(payload []byte)
 // addEvent registers an event handler under name (the Name option or the
 // Go function's name) once the registration has begun.
 func (r *registry) addEvent(kind, name string, nilFn bool, src manifest.EventSource,
-	invoker func([]middlewareEntry, string, func(string, ...any)) invokeFunc) {
+	invoker func([]middlewareEntry, string, func(string, ...any)) invokeFunc) *eventEntry {
 	if nilFn {
 		r.problem("%s handler %s: function is nil", kind, orName(name, ""))
-		return
+		return nil
 	}
 	if name == "" {
 		r.problem("%s handler registered with an anonymous function needs chalice.Name(...)", kind)
-		return
+		return nil
 	}
 	src.Function = name
-	r.events = append(r.events, &eventEntry{name: name, source: src, invoker: invoker})
+	e := &eventEntry{name: name, source: src, invoker: invoker}
+	r.events = append(r.events, e)
+	return e
+}
+
+// withUses gives an event handler added by addEvent (nil when it was
+// not) its grants, and the declared resource its source reads or the bus
+// it runs on.
+func (r *registry) withUses(e *eventEntry, o *eventConfig, res Resource) {
+	if e == nil {
+		return
+	}
+	e.grants = o.grants
+	if res != nil {
+		e.res = res
+	} else if o.busSet {
+		if o.bus == nil {
+			r.problem("%s handler %s: chalice.OnBus with a nil bus", e.source.Type, e.name)
+		} else {
+			e.res = o.bus
+		}
+	}
 }
 
 func (r *registry) beginHandler(kind, name string) bool {
@@ -173,8 +198,9 @@ func (r *registry) Schedule(expression ScheduleExpression, fn func(context.Conte
 	if err := ValidateScheduleExpression(expr); err != nil {
 		r.problem("schedule %s: %v", orName(name, ""), err)
 	}
-	r.addEvent("schedule", name, fn == nil, manifest.EventSource{Type: manifest.SourceSchedule, Schedule: expr, Description: o.description},
+	e := r.addEvent("schedule", name, fn == nil, manifest.EventSource{Type: manifest.SourceSchedule, Schedule: expr, Description: o.description},
 		eventInvoker("scheduled", EventScheduled, decodeCloudWatch, fn, nil))
+	r.withUses(e, o, nil)
 }
 
 func orName(a, b string) string {
@@ -209,8 +235,9 @@ func (r *registry) OnCWEvent(pattern map[string]any, fn func(context.Context, *C
 	if err != nil || len(pattern) == 0 {
 		r.problem("cloudwatch event handler %s: event pattern must be a non-empty JSON object", orName(name, ""))
 	}
-	r.addEvent("cloudwatch event", name, fn == nil, manifest.EventSource{Type: manifest.SourceCWEvent, EventPattern: raw},
+	e := r.addEvent("cloudwatch event", name, fn == nil, manifest.EventSource{Type: manifest.SourceCWEvent, EventPattern: raw},
 		eventInvoker("cloudwatch", EventCloudWatch, decodeCloudWatch, fn, nil))
+	r.withUses(e, o, nil)
 }
 
 func decodeCloudWatch(payload []byte) (*CloudWatchEvent, error) {
@@ -225,6 +252,16 @@ func decodeCloudWatch(payload []byte) (*CloudWatchEvent, error) {
 // OnS3Event runs fn for notifications of an existing bucket. Options: Name,
 // S3Events (default s3:ObjectCreated:*), Prefix, Suffix.
 func (r *registry) OnS3Event(bucket string, fn func(context.Context, *S3Event) error, opts ...S3Option) {
+	r.onS3(bucket, nil, false, fn, opts)
+}
+
+// OnBucketEvent runs fn for notifications of a bucket the app declares
+// (App.Bucket). Options as OnS3Event.
+func (r *registry) OnBucketEvent(b *Bucket, fn func(context.Context, *S3Event) error, opts ...S3Option) {
+	r.onS3("", resourceOf(b), true, fn, opts)
+}
+
+func (r *registry) onS3(bucket string, res Resource, declared bool, fn func(context.Context, *S3Event) error, opts []S3Option) {
 	o := eventConfigOf(opts, S3Option.applyS3)
 	name := orKnownName(o.name, fn)
 	if !r.beginHandler("s3", name) {
@@ -235,11 +272,14 @@ func (r *registry) OnS3Event(bucket string, fn func(context.Context, *S3Event) e
 	if len(evs) == 0 {
 		evs = []string{"s3:ObjectCreated:*"}
 	}
-	if bucket == "" {
+	if declared && res == nil {
+		r.problem("s3 handler %s: the bucket is nil; declare it with App.Bucket", orName(name, ""))
+	} else if !declared && bucket == "" {
 		r.problem("s3 handler %s: bucket name is empty", orName(name, ""))
 	}
-	r.addEvent("s3", name, fn == nil, manifest.EventSource{Type: manifest.SourceS3, Bucket: bucket, Events: evs, Prefix: o.prefix, Suffix: o.suffix},
+	e := r.addEvent("s3", name, fn == nil, manifest.EventSource{Type: manifest.SourceS3, Bucket: bucket, Events: evs, Prefix: o.prefix, Suffix: o.suffix},
 		eventInvoker("s3", EventS3, decodeS3, fn, nil))
+	r.withUses(e, o, res)
 }
 
 func decodeS3(payload []byte) (*S3Event, error) {
@@ -261,17 +301,30 @@ func decodeS3(payload []byte) (*S3Event, error) {
 
 // OnSNSMessage runs fn for messages on a topic (name or ARN). Option: Name.
 func (r *registry) OnSNSMessage(topic string, fn func(context.Context, *SNSEvent) error, opts ...SNSOption) {
+	r.onSNS(topic, nil, false, fn, opts)
+}
+
+// OnTopicMessage runs fn for messages on a topic the app declares
+// (App.Topic). Option: Name.
+func (r *registry) OnTopicMessage(t *Topic, fn func(context.Context, *SNSEvent) error, opts ...SNSOption) {
+	r.onSNS("", resourceOf(t), true, fn, opts)
+}
+
+func (r *registry) onSNS(topic string, res Resource, declared bool, fn func(context.Context, *SNSEvent) error, opts []SNSOption) {
 	o := eventConfigOf(opts, SNSOption.applySNS)
 	name := orKnownName(o.name, fn)
 	if !r.beginHandler("sns", name) {
 		return
 	}
 	defer r.mu.Unlock()
-	if topic == "" {
+	if declared && res == nil {
+		r.problem("sns handler %s: the topic is nil; declare it with App.Topic", orName(name, ""))
+	} else if !declared && topic == "" {
 		r.problem("sns handler %s: topic is empty", orName(name, ""))
 	}
-	r.addEvent("sns", name, fn == nil, manifest.EventSource{Type: manifest.SourceSNS, Topic: topic},
+	e := r.addEvent("sns", name, fn == nil, manifest.EventSource{Type: manifest.SourceSNS, Topic: topic},
 		eventInvoker("sns", EventSNS, decodeSNS, fn, nil))
+	r.withUses(e, o, res)
 }
 
 func decodeSNS(payload []byte) (*SNSEvent, error) {
@@ -291,6 +344,16 @@ func decodeSNS(payload []byte) (*SNSEvent, error) {
 // the QueueARN option. Options: Name, QueueARN, BatchSize (default 1),
 // MaxBatchingWindow, MaxConcurrency, ReportBatchItemFailures.
 func (r *registry) OnSQSMessage(queue string, fn func(context.Context, *SQSEvent) error, opts ...SQSOption) {
+	r.onSQS(queue, nil, false, fn, opts)
+}
+
+// OnQueueMessage runs fn for batches from a queue the app declares
+// (App.Queue). Options as OnSQSMessage, but QueueARN.
+func (r *registry) OnQueueMessage(q *Queue, fn func(context.Context, *SQSEvent) error, opts ...SQSOption) {
+	r.onSQS("", resourceOf(q), true, fn, opts)
+}
+
+func (r *registry) onSQS(queue string, res Resource, declared bool, fn func(context.Context, *SQSEvent) error, opts []SQSOption) {
 	o := eventConfigOf(opts, SQSOption.applySQS)
 	name := orKnownName(o.name, fn)
 	if !r.beginHandler("sqs", name) {
@@ -298,7 +361,12 @@ func (r *registry) OnSQSMessage(queue string, fn func(context.Context, *SQSEvent
 	}
 	defer r.mu.Unlock()
 	shown := orName(name, "")
-	if queue == "" && o.queueARN == "" {
+	switch {
+	case declared && res == nil:
+		r.problem("sqs handler %s: the queue is nil; declare it with App.Queue", shown)
+	case declared && o.queueARN != "":
+		r.problem("sqs handler %s: a declared queue takes no chalice.QueueARN(...)", shown)
+	case !declared && queue == "" && o.queueARN == "":
 		r.problem("sqs handler %s: must provide either a queue name or chalice.QueueARN(...)", shown)
 	}
 	if queue != "" && o.queueARN != "" {
@@ -316,8 +384,9 @@ func (r *registry) OnSQSMessage(queue string, fn func(context.Context, *SQSEvent
 	}
 	src := manifest.EventSource{Type: manifest.SourceSQS, Queue: queue, QueueARN: o.queueARN, BatchSize: batch,
 		MaxBatchingWindow: o.maxBatchingWindow, MaxConcurrency: o.maxConcurrency, ReportBatchItemFailures: o.partialBatch}
-	r.addEvent("sqs", name, fn == nil, src, eventInvoker("sqs", EventSQS, decodeSQS, fn,
+	e := r.addEvent("sqs", name, fn == nil, src, eventInvoker("sqs", EventSQS, decodeSQS, fn,
 		func(ev *SQSEvent) any { return batchResponse(&ev.batchFailures) }))
+	r.withUses(e, o, res)
 }
 
 func decodeSQS(payload []byte) (*SQSEvent, error) {
@@ -372,8 +441,9 @@ func (r *registry) OnKinesisRecord(stream string, fn func(context.Context, *Kine
 	batch, pos := streamOptions(r, "kinesis", orName(name, ""), o)
 	src := manifest.EventSource{Type: manifest.SourceKinesis, Stream: stream, BatchSize: batch, StartingPosition: pos,
 		MaxBatchingWindow: o.maxBatchingWindow, ReportBatchItemFailures: o.partialBatch}
-	r.addEvent("kinesis", name, fn == nil, src, eventInvoker("kinesis", EventKinesis, decodeKinesis, fn,
+	e := r.addEvent("kinesis", name, fn == nil, src, eventInvoker("kinesis", EventKinesis, decodeKinesis, fn,
 		func(ev *KinesisEvent) any { return batchResponse(&ev.batchFailures) }))
+	r.withUses(e, o, nil)
 }
 
 func decodeKinesis(payload []byte) (*KinesisEvent, error) {
@@ -389,20 +459,33 @@ func decodeKinesis(payload []byte) (*KinesisEvent, error) {
 // Options: Name, BatchSize (default 100), StartingPosition,
 // MaxBatchingWindow, ReportBatchItemFailures.
 func (r *registry) OnDynamoDBRecord(streamARN string, fn func(context.Context, *DynamoDBEvent) error, opts ...DynamoDBOption) {
+	r.onDynamoDB(streamARN, nil, false, fn, opts)
+}
+
+// OnTableRecord runs fn for batches from the stream of a table the app
+// declares (App.Table with chalice.Stream). Options as OnDynamoDBRecord.
+func (r *registry) OnTableRecord(t *Table, fn func(context.Context, *DynamoDBEvent) error, opts ...DynamoDBOption) {
+	r.onDynamoDB("", resourceOf(t), true, fn, opts)
+}
+
+func (r *registry) onDynamoDB(streamARN string, res Resource, declared bool, fn func(context.Context, *DynamoDBEvent) error, opts []DynamoDBOption) {
 	o := eventConfigOf(opts, DynamoDBOption.applyDynamoDB)
 	name := orKnownName(o.name, fn)
 	if !r.beginHandler("dynamodb", name) {
 		return
 	}
 	defer r.mu.Unlock()
-	if !strings.HasPrefix(streamARN, "arn:") {
+	if declared && res == nil {
+		r.problem("dynamodb handler %s: the table is nil; declare it with App.Table", orName(name, ""))
+	} else if !declared && !strings.HasPrefix(streamARN, "arn:") {
 		r.problem("dynamodb handler %s: stream ARN %q must be an ARN (arn:aws:dynamodb:...:table/T/stream/...)", orName(name, ""), streamARN)
 	}
 	batch, pos := streamOptions(r, "dynamodb", orName(name, ""), o)
 	src := manifest.EventSource{Type: manifest.SourceDynamoDB, StreamARN: streamARN, BatchSize: batch, StartingPosition: pos,
 		MaxBatchingWindow: o.maxBatchingWindow, ReportBatchItemFailures: o.partialBatch}
-	r.addEvent("dynamodb", name, fn == nil, src, eventInvoker("dynamodb", EventDynamoDB, decodeDynamoDB, fn,
+	e := r.addEvent("dynamodb", name, fn == nil, src, eventInvoker("dynamodb", EventDynamoDB, decodeDynamoDB, fn,
 		func(ev *DynamoDBEvent) any { return batchResponse(&ev.batchFailures) }))
+	r.withUses(e, o, res)
 }
 
 func decodeDynamoDB(payload []byte) (*DynamoDBEvent, error) {
@@ -416,8 +499,9 @@ func decodeDynamoDB(payload []byte) (*DynamoDBEvent, error) {
 
 // pureEntry is a pure Lambda function.
 type pureEntry struct {
-	name string
-	fn   LambdaHandler
+	name   string
+	fn     LambdaHandler
+	grants []grant
 }
 
 // LambdaFunction registers a plain Lambda function that receives the raw
@@ -437,5 +521,5 @@ func (r *registry) LambdaFunction(fn func(ctx context.Context, event json.RawMes
 		r.problem("lambda function registered with an anonymous function needs chalice.Name(...)")
 		return
 	}
-	r.pure = append(r.pure, &pureEntry{name: name, fn: fn})
+	r.pure = append(r.pure, &pureEntry{name: name, fn: fn, grants: o.grants})
 }

@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -187,10 +185,6 @@ func checkResponse(t *testing.T, got proxyResponse, status int, body string, hea
 			t.Errorf("header %s = %q, want %q", k, v, *want)
 		}
 	}
-}
-
-func headerNames(h map[string]string) []string {
-	return slices.Sorted(maps.Keys(h))
 }
 
 // readFixture reads testdata/events/name.

@@ -133,6 +133,7 @@ type routeConfig struct {
 	corsSet        bool
 	summary        string
 	description    string
+	grants         []grant
 	middleware     []func(next Handler) Handler
 }
 
@@ -147,6 +148,7 @@ type authConfig struct {
 	identitySourcesSet bool
 	payloadFormat      string
 	simpleResponses    bool
+	grants             []grant
 }
 
 // eventConfig is what the options of event handlers, pure Lambdas and
@@ -162,6 +164,9 @@ type eventConfig struct {
 	maxConcurrency    *int
 	startingPosition  string
 	partialBatch      bool
+	grants            []grant
+	bus               *Bus
+	busSet            bool
 }
 
 func routeConfigOf(opts []RouteOption) *routeConfig {

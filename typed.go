@@ -8,7 +8,6 @@ import (
 	"maps"
 	"net/http"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -171,30 +170,14 @@ func (e FieldError) Error() string { return e.Field + " " + e.Reason }
 // Unwrap returns the underlying error.
 func (e FieldError) Unwrap() error { return e.Err }
 
-// Error lists the failures, "<field> <reason>" joined by "; ".
+// Error lists the failures, "<field> <reason>" joined by "; ", as the
+// binder words them.
 func (e *ValidationError) Error() string {
-	var b strings.Builder
+	be := bind.Error{Fields: make([]bind.FieldError, len(e.Fields)), Omitted: e.Omitted}
 	for i, f := range e.Fields {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(f.Field)
-		b.WriteByte(' ')
-		b.WriteString(f.Reason)
+		be.Fields[i] = bind.FieldError{Field: f.Field, In: f.In, Reason: f.Reason, Err: f.Err}
 	}
-	if e.Omitted > 0 {
-		if len(e.Fields) > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString("and ")
-		b.WriteString(strconv.Itoa(e.Omitted))
-		if e.Omitted == 1 {
-			b.WriteString(" more problem")
-		} else {
-			b.WriteString(" more problems")
-		}
-	}
-	return b.String()
+	return be.Error()
 }
 
 // Unwrap returns the field errors, for errors.Is and errors.As.

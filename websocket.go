@@ -49,12 +49,13 @@ type wsEntry struct {
 	routeKey string
 	function string
 	fn       WebsocketHandler
+	grants   []grant
 }
 
 func (r *registry) addWS(routeKey, function, method string, fn WebsocketHandler, opts []WebsocketOption) {
 	// Name is accepted, as Chalice's on_ws_* decorators accept name=; the
 	// functions keep their fixed names.
-	_ = eventConfigOf(opts, WebsocketOption.applyWebsocket)
+	o := eventConfigOf(opts, WebsocketOption.applyWebsocket)
 	if !r.begin(func() string { return method + " handler" }) {
 		return
 	}
@@ -69,7 +70,7 @@ func (r *registry) addWS(routeKey, function, method string, fn WebsocketHandler,
 			return
 		}
 	}
-	r.websocket = append(r.websocket, &wsEntry{routeKey: routeKey, function: function, fn: fn})
+	r.websocket = append(r.websocket, &wsEntry{routeKey: routeKey, function: function, fn: fn, grants: o.grants})
 }
 
 // OnWSConnect handles websocket $connect (Lambda websocket_connect).

@@ -61,6 +61,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/gochalice/chalice/config"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/gochalice/chalice/internal/sam"
 	"github.com/gochalice/chalice/packager"
 )
@@ -333,12 +334,16 @@ func runPackage(sourceDir, stage, outDir string, cfg *config.Config, pc *Package
 	defer envMu.Unlock()
 	restore := setEnv(pc.Env)
 	defer restore()
+	var rep report.Reporter
+	if pc.Progress != nil {
+		rep = report.New(pc.Progress)
+	}
 	return packager.Package(context.Background(), &packager.Options{
 		ProjectDir: sourceDir,
 		Stage:      stage,
 		OutDir:     outDir,
 		Config:     cfg,
-		Progress:   pc.Progress,
+		Reporter:   rep,
 	})
 }
 

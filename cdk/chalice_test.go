@@ -358,3 +358,39 @@ func TestSynth(t *testing.T) {
 
 	cfnLint(t, filepath.Join(out, "HelloStack.template.json"), filepath.Join(out, "OtherStack.template.json"))
 }
+
+// TestSynthDeclaredTable: a table the app declares comes through the
+// construct: in the synthesized stack, reachable with GetResource, named
+// to the function that uses it, which alone may read it.
+func TestSynthDeclaredTable(t *testing.T) {
+	requireNode(t)
+	dir := copyApp(t, "hello")
+	out := t.TempDir()
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
+	stack := awscdk.NewStack(app, jsii.String("NotesStack"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("eu-central-1")},
+	})
+	hello := cdk.NewChalice(stack, jsii.String("Hello"), &cdk.ChaliceProps{
+		SourceDir:     jsii.String(dir),
+		PackageConfig: &cdk.PackageConfig{Env: map[string]*string{"HELLO_TABLE": jsii.String("1")}},
+	})
+	table := hello.GetResource("NotesTable")
+	if got := *table.CfnResourceType(); got != "AWS::DynamoDB::Table" {
+		t.Fatalf("NotesTable is a %s", got)
+	}
+	app.Synth(nil)
+	tpl := readJSON(t, filepath.Join(out, "NotesStack.template.json"))
+	res := get(tpl, "Resources").(map[string]any)
+	if got := asJSON(get(res, "NotesTable", "Properties", "TableName")); got != `"hello-NotesStack-notes"` {
+		t.Errorf("table name = %s", got)
+	}
+	if got := asJSON(get(res, "NotesTable", "DeletionPolicy")); got != `"Retain"` {
+		t.Errorf("DeletionPolicy = %s", got)
+	}
+	if got := asJSON(get(res, "APIHandler", "Properties", "Environment", "Variables", "GOCHALICE_TABLE_NOTES_NAME")); got != `{"Ref":"NotesTable"}` {
+		t.Errorf("the handler's table variable = %s", got)
+	}
+	if get(res, "ApiHandlerRole") == nil {
+		t.Error("the API handler, which uses the table, has no role of its own")
+	}
+}

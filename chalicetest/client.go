@@ -8,21 +8,29 @@ package chalicetest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
 	"github.com/gochalice/chalice"
 	"github.com/gochalice/chalice/config"
+	"github.com/gochalice/chalice/internal/appgraph"
 	"github.com/gochalice/chalice/internal/gateway"
+	"github.com/gochalice/chalice/internal/provision"
 	"github.com/gochalice/chalice/manifest"
 )
 
@@ -48,6 +56,7 @@ type settings struct {
 	warn       func(string)
 	api        string
 	logger     *slog.Logger
+	endpoint   string
 }
 
 // API selects the API Gateway flavour to emulate: "rest" (default, REST
@@ -78,6 +87,14 @@ func Warnings(f func(string)) Option { return func(s *settings) { s.warn = f } }
 // bad status, an invalid header, bad base64, too large), with the reason,
 // method, path and request id. Without it nothing is logged.
 func Logger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
+
+// AWSEndpoint points the app at an AWS emulator (a moto server: see
+// package chalicetest/moto): the resources the app declares (App.Table,
+// App.Queue, ...) are created there when the client is made, and every
+// call runs with AWS_ENDPOINT_URL set to it and the variables naming the
+// resources, so the handlers' SDK clients reach them. Credentials and a
+// region are set to test values when the environment has none.
+func AWSEndpoint(url string) Option { return func(s *settings) { s.endpoint = url } }
 
 // envMu serialises environment changes across clients: the process
 // environment is global.
@@ -119,6 +136,11 @@ func NewClient(app *chalice.App, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 		c.cfg = cfg
+	}
+	if s.endpoint != "" {
+		if err := c.provision(s.endpoint); err != nil {
+			return nil, err
+		}
 	}
 	apiStage := manifest.DefaultAPIStage
 	if c.cfg != nil {
@@ -320,4 +342,43 @@ func (c *Client) Invoke(name string, payload any) (*InvokeResponse, error) {
 		return nil, err
 	}
 	return &InvokeResponse{Payload: out}, nil
+}
+
+// provision creates the app's declared resources at endpoint and adds
+// the environment that names them.
+func (c *Client) provision(endpoint string) error {
+	env := map[string]string{"AWS_ENDPOINT_URL": endpoint}
+	for k, v := range map[string]string{"AWS_REGION": "us-west-2", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"} {
+		if os.Getenv(k) == "" {
+			env[k] = v
+		}
+	}
+	if len(c.m.Resources) > 0 {
+		cfg := c.cfg
+		if cfg == nil {
+			var err error
+			if cfg, err = config.Parse("config.json", []byte(`{"app_name": `+strconv.Quote(c.m.App)+`}`)); err != nil {
+				return err
+			}
+		}
+		model, err := appgraph.Build(appgraph.Input{Manifest: c.m, Config: cfg, Stage: c.stage, DeclaredResources: true})
+		if err != nil {
+			return err
+		}
+		region := cmp.Or(os.Getenv("AWS_REGION"), env["AWS_REGION"])
+		awsCfg := aws.Config{Region: region, BaseEndpoint: aws.String(endpoint),
+			Credentials: credentials.NewStaticCredentialsProvider(cmp.Or(os.Getenv("AWS_ACCESS_KEY_ID"), "testing"),
+				cmp.Or(os.Getenv("AWS_SECRET_ACCESS_KEY"), "testing"), "")}
+		res, err := provision.Ensure(context.Background(), awsCfg, model.Declared)
+		if err != nil {
+			return fmt.Errorf("creating the app's resources at %s: %w", endpoint, err)
+		}
+		maps.Copy(env, res.Env())
+	}
+	for k, v := range env {
+		if _, set := c.env[k]; !set {
+			c.env[k] = v
+		}
+	}
+	return nil
 }

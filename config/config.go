@@ -55,6 +55,9 @@ type Settings struct {
 	AutomaticLayer           *bool         // automatic_layer
 	CloudFront               *CloudFront   // cloudfront (gochalice), as written (no defaults)
 	RequestValidation        *bool         // api_gateway_request_validation (gochalice)
+	// Resources is the resources key (gochalice): settings of the
+	// resources the app declares, by declared name.
+	Resources map[string]*ResourceConfig
 
 	XRay                 *bool             // xray
 	AutogenPolicy        *bool             // autogen_policy

@@ -123,6 +123,7 @@ func init() {
 		"lambda_functions":               {topAndStage, (*decoder).lambdaFunctions},
 		"cloudfront":                     {topAndStage, (*decoder).cloudFront},
 		"api_gateway_request_validation": {topAndStage, boolean(func(s *Settings) **bool { return &s.RequestValidation })},
+		"resources":                      {topAndStage, (*decoder).resources},
 
 		// Per-function keys: any level.
 		"xray":                  {everywhere, boolean(func(s *Settings) **bool { return &s.XRay })},

@@ -253,7 +253,7 @@ func TestKeysAt(t *testing.T) {
 	if len(fn) != 15 {
 		t.Errorf("function keys = %d %v", len(fn), fn)
 	}
-	if len(KeysAt("stage")) != 27 || len(KeysAt("top")) != 30 {
+	if len(KeysAt("stage")) != 28 || len(KeysAt("top")) != 31 {
 		t.Errorf("stage %d top %d", len(KeysAt("stage")), len(KeysAt("top")))
 	}
 }

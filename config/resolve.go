@@ -55,6 +55,9 @@ type StageConfig struct {
 	// validators, which check requests against their models before the
 	// function runs. HTTP APIs ignore it (RequestValidationWarning).
 	RequestValidation bool
+	// Resources are the resources key merged setting by setting (top <-
+	// stage), by declared name; nil when neither sets it.
+	Resources map[string]*ResourceConfig
 }
 
 // FunctionConfig holds one function's settings after precedence:
@@ -104,6 +107,7 @@ func (c *Config) StageConfig(stage string, o Overrides) (*StageConfig, error) {
 		WebsocketCustomDomain:  withDefaults(lookupPtr(lv, nil, func(s *Settings) **CustomDomain { return ptrTo(s.WebsocketAPICustomDomain) })),
 		MinimumCompressionSize: clonePtr(lookupPtr(lv, nil, func(s *Settings) **int { return ptrTo(s.MinimumCompressionSize) })),
 	}
+	sc.Resources = stageResources(&c.Top, c.Stages[stage])
 	sc.CloudFront = cloudFrontDefaults(lookupPtr(lv, nil, func(s *Settings) **CloudFront { return ptrTo(s.CloudFront) }))
 	vpceLevel := level{}
 	for _, l := range lv {

@@ -119,6 +119,7 @@ func listInts(vals []int) string {
 // level checks the values written at one level.
 func (v *validator) level(lvl string, s *Settings) {
 	p := func(key string) string { return joinPath(lvl, key) }
+	v.resourceValues(lvl, s)
 	if x := s.APIGatewayEndpointType; x != nil && !oneOf(*x, EndpointTypes) {
 		hint := ""
 		if oneOf(strings.ToUpper(*x), EndpointTypes) {

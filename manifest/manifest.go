@@ -80,6 +80,10 @@ type Manifest struct {
 	// {"$ref": "#/components/schemas/<Name>"} (SchemaRef). Names are
 	// alphanumeric (API Gateway model names) and not "Empty".
 	Schemas map[string]json.RawMessage `json:"schemas,omitempty"`
+	// Resources are the stores and channels the app declares; Grants say
+	// which function uses which of them, and how.
+	Resources []Resource `json:"resources,omitempty"`
+	Grants    []Grant    `json:"grants,omitempty"`
 }
 
 // API holds app-wide REST API settings.
@@ -242,6 +246,10 @@ type EventSource struct {
 	Stream string `json:"stream,omitempty"`
 	// dynamodb
 	StreamARN string `json:"streamArn,omitempty"`
+	// Resource is the declared resource the source reads (a queue,
+	// bucket, topic or table) or the bus a schedule or event rule is on;
+	// the Queue/Bucket/Topic/StreamARN field is then empty.
+	Resource string `json:"resource,omitempty"`
 	// sqs, kinesis, dynamodb
 	BatchSize               int    `json:"batchSize,omitempty"`
 	MaxBatchingWindow       int    `json:"maximumBatchingWindowInSeconds,omitempty"`

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gochalice/chalice/internal/cli"
 	"github.com/gochalice/chalice/internal/cli/newproject"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/gochalice/chalice/internal/sam"
 )
 
@@ -106,7 +107,7 @@ func TestPackageStagesAndWarnings(t *testing.T) {
 		t.Helper()
 		var progress strings.Builder
 		out := filepath.Join(t.TempDir(), "out")
-		res, err := Package(ctx, &Options{ProjectDir: dir, OutDir: out, Stage: stage, Progress: &progress})
+		res, err := Package(ctx, &Options{ProjectDir: dir, OutDir: out, Stage: stage, Reporter: report.New(&progress)})
 		if err != nil {
 			t.Fatalf("package --stage %s: %v", stage, err)
 		}

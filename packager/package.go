@@ -17,7 +17,10 @@ import (
 
 // Package writes the template and deployment.zip into o.OutDir (or, with
 // SingleFile, a zip named o.OutDir holding both).
-func Package(ctx context.Context, o *Options) (*Result, error) {
+func Package(ctx context.Context, in *Options) (*Result, error) {
+	oc := *in
+	o := &oc
+	o.declared = true
 	if err := checkOptions(o); err != nil {
 		return nil, err
 	}
@@ -32,12 +35,11 @@ func Package(ctx context.Context, o *Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	warnings := b.Warnings
+	w := newWarner(o)
 	if b.App.StageCfg != nil && b.App.StageCfg.AutomaticLayer {
-		w := newWarner(o, o.Progress)
 		w.warn(AutomaticLayerWarning)
-		warnings = append(warnings, w.lines...)
 	}
+	warnings := append(b.Warnings, w.lines...)
 	zipBytes, err := os.ReadFile(b.Package.Path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the deployment package: %w", err)
@@ -73,6 +75,14 @@ func Package(ctx context.Context, o *Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	done := w.step("Writing the template: " + name)
+	res, err := write(o, b, name, zipBytes, tpl, warnings)
+	done(err)
+	return res, err
+}
+
+// write writes the template and the deployment package.
+func write(o *Options, b *Built, name string, zipBytes, tpl []byte, warnings []string) (*Result, error) {
 	files := []deployzip.Entry{{Name: "deployment.zip", Data: zipBytes}, {Name: name, Data: tpl}}
 	res := &Result{Manifest: b.Manifest, App: b.App, Package: b.Package, Warnings: warnings}
 	if o.SingleFile {
@@ -106,7 +116,7 @@ func Package(ctx context.Context, o *Options) (*Result, error) {
 func ReadTemplate(path string) (map[string]any, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading --merge-template: %w", err)
+		return nil, fmt.Errorf("reading the merge template: %w", err)
 	}
 	return ParseTemplate(path, raw)
 }
@@ -118,20 +128,20 @@ func ParseTemplate(path string, raw []byte) (map[string]any, error) {
 	if ext != ".yaml" && ext != ".yml" {
 		var doc map[string]any
 		if err := json.Unmarshal(raw, &doc); err != nil {
-			return nil, fmt.Errorf("--merge-template %s is not a JSON object: %w", path, err)
+			return nil, fmt.Errorf("the merge template %s is not a JSON object: %w", path, err)
 		}
 		return doc, nil
 	}
 	v, err := sam.ParseYAML(raw)
 	if err != nil {
-		return nil, fmt.Errorf("--merge-template %s is not valid YAML: %w", path, err)
+		return nil, fmt.Errorf("the merge template %s is not valid YAML: %w", path, err)
 	}
 	if v == nil {
 		return map[string]any{}, nil
 	}
 	doc, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("--merge-template %s must be a mapping at the top", path)
+		return nil, fmt.Errorf("the merge template %s must be a mapping at the top", path)
 	}
 	return doc, nil
 }

@@ -4,12 +4,17 @@ import (
 	"archive/zip"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/gochalice/chalice/internal/appgraph"
+	"github.com/gochalice/chalice/internal/report"
 )
 
 func libraryRoot() string {
@@ -70,13 +75,51 @@ func TestPackageCloudFormationAndTerraform(t *testing.T) {
 	dir := fullProject(t, fullConfig)
 	ctx := context.Background()
 	out := filepath.Join(t.TempDir(), "out")
-	var progress strings.Builder
-	res, err := Package(ctx, &Options{ProjectDir: dir, OutDir: out, Progress: &progress})
+	rec := &report.Recorder{}
+	opts := &Options{ProjectDir: dir, OutDir: out, Reporter: rec}
+	res, err := Package(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(progress.String(), "Creating deployment package.") {
-		t.Errorf("progress = %q", progress.String())
+	// Each step is reported as a step (begun, then done), the options
+	// are left as they were.
+	var steps []string
+	for _, e := range rec.Events() {
+		if e.Kind == "step" || e.Kind == "done" {
+			steps = append(steps, e.Kind+" "+e.Msg)
+		}
+	}
+	if want := []string{"step Reading the app's manifest.", "done Reading the app's manifest.", "step Creating deployment package.", "done Creating deployment package.",
+		"step Writing the template: sam.json", "done Writing the template: sam.json"}; !reflect.DeepEqual(steps, want) {
+		t.Errorf("steps = %q, want %q", steps, want)
+	}
+	if opts.Stage != "" || opts.PkgFormat != "" || opts.TemplateFormat != "" {
+		t.Errorf("options changed: %+v", opts)
+	}
+	// What deploy asks for: the package step only, and a check of the
+	// model that stops before the zip is built.
+	rec = &report.Recorder{}
+	refused := errors.New("refused")
+	if _, err := Build(ctx, &Options{ProjectDir: dir, Reporter: rec, PackageStepOnly: true, Check: func(*appgraph.Application) error { return refused }}); !errors.Is(err, refused) {
+		t.Errorf("check: err = %v", err)
+	}
+	for _, e := range rec.Events() {
+		if e.Kind == "step" || e.Kind == "done" {
+			t.Errorf("a refused model reported %+v, want no step (no manifest step, no package step)", e)
+		}
+	}
+	rec = &report.Recorder{}
+	if _, err := Build(ctx, &Options{ProjectDir: dir, Reporter: rec, PackageStepOnly: true}); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range rec.Events() {
+		if e.Kind == "step" || e.Kind == "done" {
+			kinds = append(kinds, e.Kind+" "+e.Msg)
+		}
+	}
+	if want := []string{"step Creating deployment package.", "done Creating deployment package."}; !reflect.DeepEqual(kinds, want) {
+		t.Errorf("package step only: %q, want %q", kinds, want)
 	}
 	raw, err := os.ReadFile(filepath.Join(out, "sam.json"))
 	if err != nil {
@@ -159,19 +202,31 @@ func TestPackageCloudFormationAndTerraform(t *testing.T) {
 func TestPackageBadOptions(t *testing.T) {
 	tests := []struct {
 		opts Options
-		want string
+		want OptionError
+		msg  string
 	}{
-		{Options{OutDir: "x", PkgFormat: Terraform, SingleFile: true}, "Terraform format does not support --merge-template, --single-file, or --template-format"},
-		{Options{OutDir: "x", PkgFormat: Terraform, TemplateFormat: "yaml"}, "Terraform format does not support"},
-		{Options{OutDir: "x", PkgFormat: "pulumi"}, `--pkg-format "pulumi" must be cloudformation or terraform`},
-		{Options{OutDir: "x", TemplateFormat: "xml"}, `--template-format "xml" must be json or yaml`},
-		{Options{}, "an output directory is required"},
+		{Options{OutDir: "x", PkgFormat: Terraform, SingleFile: true}, OptionError{Option: "PkgFormat", Value: Terraform, Conflicts: []string{"MergeTemplate", "SingleFile", "TemplateFormat"}},
+			"the terraform package format does not support a merge template, a single-file output, or a template format other than json"},
+		{Options{OutDir: "x", PkgFormat: Terraform, TemplateFormat: "yaml"}, OptionError{Option: "PkgFormat", Value: Terraform, Conflicts: []string{"MergeTemplate", "SingleFile", "TemplateFormat"}}, ""},
+		{Options{OutDir: "x", PkgFormat: "pulumi"}, OptionError{Option: "PkgFormat", Value: "pulumi", Valid: "cloudformation or terraform"},
+			`the package format "pulumi" is not valid: it must be cloudformation or terraform`},
+		{Options{OutDir: "x", TemplateFormat: "xml"}, OptionError{Option: "TemplateFormat", Value: "xml", Valid: "json or yaml"}, ""},
+		{Options{}, OptionError{Option: "OutDir", Valid: "the directory (or, with SingleFile, the zip file) to write the template and deployment.zip to"}, ""},
 	}
 	for _, tt := range tests {
 		o := tt.opts
 		_, err := Package(context.Background(), &o)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%+v: err = %v, want %q", tt.opts, err, tt.want)
+		var oe *OptionError
+		if !errors.As(err, &oe) || !reflect.DeepEqual(*oe, tt.want) {
+			t.Errorf("%+v: err = %#v, want %+v", tt.opts, err, tt.want)
+			continue
+		}
+		// A library error names the option, never a command-line flag.
+		if strings.Contains(err.Error(), "--") || tt.msg != "" && err.Error() != tt.msg {
+			t.Errorf("%+v: message %q, want %q", tt.opts, err, tt.msg)
+		}
+		if !reflect.DeepEqual(o, tt.opts) {
+			t.Errorf("options changed: %+v, were %+v", o, tt.opts)
 		}
 	}
 }

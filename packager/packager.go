@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,6 +20,7 @@ import (
 	"github.com/gochalice/chalice/internal/appgraph"
 	"github.com/gochalice/chalice/internal/deployzip"
 	"github.com/gochalice/chalice/internal/policygen"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/gochalice/chalice/manifest"
 )
 
@@ -43,12 +43,24 @@ type Options struct {
 	// Config, when set, is used instead of reading .chalice/config.json
 	// (the CDK construct passes a copy with its stage merged in).
 	Config *config.Config
-	// Progress receives one line per step ("Creating deployment package.").
-	Progress io.Writer
-	// Warnings receives one line per warning (an app_name that differs
-	// from the code's, a stage config.json does not list, automatic_layer);
-	// nil means Progress. They are also returned in Result and Built.
-	Warnings io.Writer
+	// Reporter receives the steps ("Reading the app's manifest.",
+	// "Creating deployment package.", the template) and the warnings (an
+	// app_name that differs from the code's, a stage config.json does not
+	// list, automatic_layer); nil reports nothing. The warnings are also
+	// returned in Result and Built.
+	Reporter report.Reporter
+	// PackageStepOnly reports only the deployment package's step (and the
+	// warnings): what deploy shows of the packaging, as Chalice's deploy.
+	PackageStepOnly bool
+	// Check, when set, is run on the resource model before the deployment
+	// package is built; its error stops the build (deploy refuses what it
+	// does not deploy without building anything more).
+	Check func(*appgraph.Application) error
+
+	// declared says the caller creates the resources the app declares
+	// (Package, and the read-only Model and AutogenPolicy); Build alone,
+	// as deploy calls it, refuses an app that declares any.
+	declared bool
 }
 
 // AutomaticLayerWarning is the warning for automatic_layer: Chalice puts
@@ -64,7 +76,7 @@ type Result struct {
 	Manifest     *manifest.Manifest
 	App          *appgraph.Application
 	Package      *deployzip.Package
-	Warnings     []string // every line written to Options.Warnings
+	Warnings     []string // every warning reported
 }
 
 // Error is a packaging failure, naming the app and stage.
@@ -85,20 +97,25 @@ type Built struct {
 	App      *appgraph.Application
 	Package  *deployzip.Package
 	Policies map[string]any // role resource name -> policy document
-	Warnings []string       // every line written to Options.Warnings
+	Warnings []string       // every warning reported
 }
 
 // Build compiles the app, reads its manifest and builds the resource
 // model and policies; `package` and `deploy` both start here.
 func Build(ctx context.Context, o *Options) (*Built, error) {
-	cfg, progress, err := prepare(o)
+	o, cfg, err := prepare(o)
 	if err != nil {
 		return nil, err
 	}
-	w := newWarner(o, progress)
-	m, app, err := model(ctx, o, cfg, progress, w)
+	w := newWarner(o)
+	m, app, err := model(ctx, o, cfg, w)
 	if err != nil {
 		return nil, err
+	}
+	if o.Check != nil {
+		if err := o.Check(app); err != nil {
+			return nil, err
+		}
 	}
 	buildDir := filepath.Join(o.ProjectDir, ".chalice", "build")
 	arch := "arm64"
@@ -114,17 +131,14 @@ func Build(ctx context.Context, o *Options) (*Built, error) {
 	if err != nil {
 		return nil, &Error{App: m.App, Stage: o.Stage, Err: err}
 	}
-	fmt.Fprintln(progress, "Creating deployment package.")
-	lambdaBin, err := appbuild.Build(ctx, appbuild.Options{ProjectDir: o.ProjectDir, Output: filepath.Join(buildDir, "lambda-"+arch, "bootstrap"), Target: target, Release: true})
-	if err != nil {
-		return nil, err
-	}
-	pkg, err := deployzip.Build(o.ProjectDir, lambdaBin, arch)
+	done := w.r.Step("Creating deployment package.")
+	pkg, err := buildPackage(ctx, o.ProjectDir, filepath.Join(buildDir, "lambda-"+arch, "bootstrap"), target, arch)
+	done(err)
 	if err != nil {
 		return nil, err
 	}
 	if pkg.Cached {
-		fmt.Fprintln(progress, "Reusing existing deployment package.")
+		w.r.Info("Reusing existing deployment package.")
 	}
 	policies, err := Policies(ctx, o.ProjectDir, app)
 	if err != nil {
@@ -133,45 +147,55 @@ func Build(ctx context.Context, o *Options) (*Built, error) {
 	return &Built{Manifest: m, App: app, Package: pkg, Policies: policies, Warnings: w.lines}, nil
 }
 
-// Model builds the app for this machine, reads its manifest and returns
-// the resource model, without building the deployment package.
-func Model(ctx context.Context, o *Options) (*appgraph.Application, error) {
-	cfg, progress, err := prepare(o)
+// buildPackage cross-compiles the Lambda binary and zips it.
+func buildPackage(ctx context.Context, projectDir, output string, target appbuild.Target, arch string) (*deployzip.Package, error) {
+	lambdaBin, err := appbuild.Build(ctx, appbuild.Options{ProjectDir: projectDir, Output: output, Target: target, Release: true})
 	if err != nil {
 		return nil, err
 	}
-	_, app, err := model(ctx, o, cfg, progress, newWarner(o, progress))
+	return deployzip.Build(projectDir, lambdaBin, arch)
+}
+
+// Model builds the app for this machine, reads its manifest and returns
+// the resource model, without building the deployment package.
+func Model(ctx context.Context, o *Options) (*appgraph.Application, error) {
+	o, cfg, err := prepare(o)
+	if err != nil {
+		return nil, err
+	}
+	o.declared = true
+	_, app, err := model(ctx, o, cfg, newWarner(o))
 	return app, err
 }
 
-// warner writes warnings to Options.Warnings (or Progress) and keeps them.
+// warner reports warnings and keeps them; r is the Options' reporter.
 type warner struct {
-	w     io.Writer
+	r     report.Reporter
+	brief bool // only the package step is reported
 	lines []string
 }
 
-func newWarner(o *Options, progress io.Writer) *warner {
-	w := o.Warnings
-	if w == nil {
-		w = progress
-	}
-	if w == nil {
-		w = io.Discard
-	}
-	return &warner{w: w}
+func newWarner(o *Options) *warner {
+	return &warner{r: report.Or(o.Reporter), brief: o.PackageStepOnly}
 }
 
 func (w *warner) warn(line string) {
 	w.lines = append(w.lines, line)
-	fmt.Fprintln(w.w, line)
+	w.r.Warn(line)
 }
 
-// prepare defaults the stage and loads (or takes) the config.
-func prepare(o *Options) (*config.Config, io.Writer, error) {
-	progress := o.Progress
-	if progress == nil {
-		progress = io.Discard
+// step begins a step that PackageStepOnly does not report.
+func (w *warner) step(msg string) func(error) {
+	if w.brief {
+		return func(error) {}
 	}
+	return w.r.Step(msg)
+}
+
+// prepare copies the options (the caller's are never changed), defaults
+// the stage and loads (or takes) the config.
+func prepare(in *Options) (*Options, *config.Config, error) {
+	o := *in
 	if o.Stage == "" {
 		o.Stage = config.DefaultStage
 	}
@@ -185,23 +209,21 @@ func prepare(o *Options) (*config.Config, io.Writer, error) {
 	if err := cfg.CheckStage(o.Stage); err != nil {
 		return nil, nil, err
 	}
-	return cfg, progress, nil
+	return &o, cfg, nil
 }
 
-func model(ctx context.Context, o *Options, cfg *config.Config, progress io.Writer, w *warner) (*manifest.Manifest, *appgraph.Application, error) {
+func model(ctx context.Context, o *Options, cfg *config.Config, w *warner) (*manifest.Manifest, *appgraph.Application, error) {
 	if note := cfg.UndefinedStageNote(o.Stage); note != "" {
 		w.warn(note)
 	}
-	fmt.Fprintln(progress, "Reading the app's manifest.")
-	hostBin, err := appbuild.Build(ctx, appbuild.Options{ProjectDir: o.ProjectDir, Output: filepath.Join(o.ProjectDir, ".chalice", "build", "host", "bootstrap")})
+	done := w.step("Reading the app's manifest.")
+	m, err := readManifest(ctx, o.ProjectDir)
+	done(err)
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := appbuild.ReadManifest(ctx, hostBin)
-	if err != nil {
-		return nil, nil, err
-	}
-	app, err := appgraph.Build(appgraph.Input{Manifest: m, Config: cfg, Stage: o.Stage, Overrides: o.Overrides, ProjectDir: o.ProjectDir})
+	app, err := appgraph.Build(appgraph.Input{Manifest: m, Config: cfg, Stage: o.Stage, Overrides: o.Overrides, ProjectDir: o.ProjectDir,
+		DeclaredResources: o.declared, Target: "deploy"})
 	if err != nil {
 		return nil, nil, &Error{App: m.App, Stage: o.Stage, Err: err}
 	}
@@ -209,6 +231,15 @@ func model(ctx context.Context, o *Options, cfg *config.Config, progress io.Writ
 		w.warn(line)
 	}
 	return m, app, nil
+}
+
+// readManifest builds the app for this machine and reads its manifest.
+func readManifest(ctx context.Context, projectDir string) (*manifest.Manifest, error) {
+	hostBin, err := appbuild.Build(ctx, appbuild.Options{ProjectDir: projectDir, Output: filepath.Join(projectDir, ".chalice", "build", "host", "bootstrap")})
+	if err != nil {
+		return nil, err
+	}
+	return appbuild.ReadManifest(ctx, hostBin)
 }
 
 // Policies returns the policy document of every managed role: generated
@@ -257,14 +288,15 @@ func traits(t appgraph.Traits) policygen.Traits {
 // Model does; the code analysed is the package in dir (o.ProjectDir when
 // empty). When no function of the stage has an autogenerated policy
 // (autogen_policy false or manage_iam_role false everywhere), it returns
-// the policy of the analysed calls alone and says so on Options.Warnings.
+// the policy of the analysed calls alone and warns so through Options.Reporter.
 func AutogenPolicy(ctx context.Context, o *Options, dir string) (*policygen.Policy, error) {
-	cfg, progress, err := prepare(o)
+	o, cfg, err := prepare(o)
 	if err != nil {
 		return nil, err
 	}
-	w := newWarner(o, progress)
-	_, app, err := model(ctx, o, cfg, progress, w)
+	o.declared = true
+	w := newWarner(o)
+	_, app, err := model(ctx, o, cfg, w)
 	if err != nil {
 		return nil, err
 	}
@@ -284,29 +316,55 @@ func AutogenPolicy(ctx context.Context, o *Options, dir string) (*policygen.Poli
 	return policygen.Generate(actions, policygen.Traits{}), nil
 }
 
+// OptionError is an Options field whose value the packager cannot use.
+// It names the field, not a command-line flag: a CLI words it with its
+// own flag names.
+type OptionError struct {
+	Option string // the Options field: PkgFormat, TemplateFormat, OutDir
+	Value  string
+	// Valid says what would be valid ("cloudformation or terraform").
+	Valid string
+	// Conflicts, for a value that excludes other options, names them
+	// (Terraform: MergeTemplate, SingleFile, TemplateFormat).
+	Conflicts []string
+}
+
+var optionNames = map[string]string{"PkgFormat": "package format", "TemplateFormat": "template format", "OutDir": "output directory",
+	"MergeTemplate": "a merge template", "SingleFile": "a single-file output"}
+
+func (e *OptionError) Error() string {
+	switch {
+	case len(e.Conflicts) > 0:
+		return fmt.Sprintf("the %s %s does not support a merge template, a single-file output, or a template format other than json", e.Value, optionNames[e.Option])
+	case e.Value == "":
+		return fmt.Sprintf("the %s is required: %s", optionNames[e.Option], e.Valid)
+	}
+	return fmt.Sprintf("the %s %q is not valid: it must be %s", optionNames[e.Option], e.Value, e.Valid)
+}
+
 func checkOptions(o *Options) error {
 	switch o.PkgFormat {
 	case "", CloudFormation:
 		o.PkgFormat = CloudFormation
 	case Terraform:
 		if o.MergeTemplate != "" || o.SingleFile || (o.TemplateFormat != "" && o.TemplateFormat != "json") {
-			return errors.New("Terraform format does not support --merge-template, --single-file, or --template-format")
+			return &OptionError{Option: "PkgFormat", Value: Terraform, Conflicts: []string{"MergeTemplate", "SingleFile", "TemplateFormat"}}
 		}
 	default:
-		return fmt.Errorf("--pkg-format %q must be cloudformation or terraform", o.PkgFormat)
+		return &OptionError{Option: "PkgFormat", Value: o.PkgFormat, Valid: "cloudformation or terraform"}
 	}
 	switch o.TemplateFormat {
 	case "", "json":
 		o.TemplateFormat = "json"
 	case "yaml":
 	default:
-		return fmt.Errorf("--template-format %q must be json or yaml", o.TemplateFormat)
+		return &OptionError{Option: "TemplateFormat", Value: o.TemplateFormat, Valid: "json or yaml"}
 	}
 	if ext := strings.ToLower(filepath.Ext(o.MergeTemplate)); ext == ".yaml" || ext == ".yml" {
 		o.TemplateFormat = "yaml"
 	}
 	if o.OutDir == "" {
-		return errors.New("an output directory is required: gochalice package OUT")
+		return &OptionError{Option: "OutDir", Valid: "the directory (or, with SingleFile, the zip file) to write the template and deployment.zip to"}
 	}
 	return nil
 }

@@ -151,9 +151,7 @@ func etagListMatches(list, etag string) bool {
 // scanETag reads one entity tag (W/"x" or "x") at the start of s.
 func scanETag(s string) (tag, rest string) {
 	start := s
-	if strings.HasPrefix(s, "W/") {
-		s = s[2:]
-	}
+	s = strings.TrimPrefix(s, "W/")
 	if len(s) < 2 || s[0] != '"' {
 		return "", ""
 	}

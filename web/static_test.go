@@ -94,10 +94,9 @@ func TestStaticModTimeFromFileInfo(t *testing.T) {
 }
 
 func TestStaticTraversal(t *testing.T) {
-	app, _ := siteApp(t)
-	// The catch-all 404 page would hide the static handler's own 404: use
-	// an app with only the static route.
-	app = chalice.New("traversal")
+	// The catch-all 404 page of siteApp would hide the static handler's
+	// own 404: use an app with only the static route.
+	app := chalice.New("traversal")
 	app.Get("/static/{path+}", web.Static(site(t), "static"), chalice.Name("static"))
 	app.Mount("/m", web.NewFileServer(site(t), "static"))
 	c := chalicetest.New(t, app)

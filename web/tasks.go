@@ -55,12 +55,11 @@ type Tasks struct {
 type TaskOption func(*taskSettings)
 
 type taskSettings struct {
-	client       SQSClient
-	queueURL     string
-	function     string
-	batchSize    int
-	extra        []chalice.SQSOption
-	clientNeeded bool
+	client    SQSClient
+	queueURL  string
+	function  string
+	batchSize int
+	extra     []chalice.SQSOption
 }
 
 // WithAWSConfig sends messages with an SQS client built from cfg (for

@@ -247,3 +247,13 @@ func TestTypedAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestDeclaredResourcesRefused: a manifest with declared resources is
+// refused with a message naming them, never packaged half-way.
+func TestDeclaredResourcesRefused(t *testing.T) {
+	m := &manifest.Manifest{App: "shop", Resources: []manifest.Resource{{Kind: manifest.ResourceTable, Name: "users"}}}
+	_, err := Build(Input{Manifest: m, Config: &config.Config{}, Stage: "dev"})
+	if err == nil || !strings.Contains(err.Error(), "declares resources (table users)") {
+		t.Fatalf("Build = %v, want the declared resources refused", err)
+	}
+}

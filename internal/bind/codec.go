@@ -84,8 +84,6 @@ type compiler struct {
 	added  []*codec // since the last markWalk
 }
 
-func newCompiler() *compiler { return NewCache().c }
-
 // codecFor compiles the codec of t for a JSON body; where names the place
 // (e.g. "field User.Address") for errors.
 func (c *compiler) codecFor(t reflect.Type, where place) (*codec, error) {

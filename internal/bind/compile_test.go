@@ -23,7 +23,7 @@ type okInput struct {
 	Tags   []string   `header:"X-Tag"`
 	Ignore chan int   `bind:"-"`
 	Body   *struct{ A int }
-	secret string       //nolint:unused // unexported fields are not the binder's
+	secret string       //lint:ignore U1000 unexported fields are not the binder's
 	_      struct{}     `additionalProperties:"true"`
 	Sizes  []float32    `query:"size"`
 	Addrs  []netip.Addr `query:"addr"`

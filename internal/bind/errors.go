@@ -59,7 +59,10 @@ func (e *Error) Error() string {
 		b.WriteString(f.Reason)
 	}
 	if e.Omitted > 0 {
-		b.WriteString("; and ")
+		if len(e.Fields) > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString("and ")
 		b.WriteString(strconv.Itoa(e.Omitted))
 		if e.Omitted == 1 {
 			b.WriteString(" more problem")

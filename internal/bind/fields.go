@@ -107,7 +107,8 @@ func jsonFields(t reflect.Type) ([]Field, error) {
 	}
 	var fields []candidate
 	current, next := []level{}, []level{{typ: t}}
-	count, nextCount := map[reflect.Type]int{}, map[reflect.Type]int{}
+	var count map[reflect.Type]int
+	nextCount := map[reflect.Type]int{}
 	visited := map[reflect.Type]bool{}
 	for len(next) > 0 {
 		current, next = next, current[:0]

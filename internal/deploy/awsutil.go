@@ -182,7 +182,7 @@ func statementID(principal, sourceARN string) string {
 }
 
 // ErrNoCredentials marks errors caused by missing AWS credentials.
-var ErrNoCredentials = errors.New("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or pass --profile")
+var ErrNoCredentials = errors.New("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or choose a profile")
 
 // explain makes the commonest AWS failures readable: missing credentials,
 // and access denied (naming the action; AWS's message names the resource).

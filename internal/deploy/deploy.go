@@ -12,12 +12,9 @@
 package deploy
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +23,7 @@ import (
 	"github.com/gochalice/chalice/internal/appgraph"
 	"github.com/gochalice/chalice/internal/deploy/awsapi"
 	"github.com/gochalice/chalice/internal/deploy/state"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/gochalice/chalice/manifest"
 	"github.com/gochalice/chalice/packager"
 )
@@ -41,10 +39,10 @@ type Options struct {
 	Profile           string
 	ConnectionTimeout time.Duration
 	Overrides         config.Overrides
-	// Out receives the progress lines and the report.
-	Out io.Writer
-	// ErrOut receives warnings (default: Out).
-	ErrOut io.Writer
+	// Reporter receives the progress (each step, timed) and the warnings;
+	// nil reports nothing. The deployed resources are returned as data
+	// (Result.Resources), not reported.
+	Reporter report.Reporter
 	// Backend stores the deployed state; nil is StateURL's S3 object when
 	// set, else the local file .chalice/deployed/<stage>.json.
 	Backend state.Backend
@@ -101,26 +99,24 @@ func (r Retry) withDefaults() Retry {
 type Result struct {
 	State *state.Deployed
 	Plan  *Plan
+	// Resources are the deployed resources of the summary a deploy ends
+	// with (Chalice's "Resources deployed:"), in the state's order.
+	Resources []Resource
 }
 
-func (o *Options) errOut() io.Writer {
-	if o.ErrOut != nil {
-		return o.ErrOut
+// withDefaults returns a copy of o with the defaults filled in; the
+// caller's options are never changed.
+func (o *Options) withDefaults() *Options {
+	c := *o
+	if c.Stage == "" {
+		c.Stage = config.DefaultStage
 	}
-	return o.Out
-}
-
-func (o *Options) normalize() {
-	if o.Stage == "" {
-		o.Stage = config.DefaultStage
+	c.Reporter = report.Or(c.Reporter)
+	if c.Backend == nil && c.StateURL == "" {
+		c.Backend = state.LocalFile(c.ProjectDir, c.Stage)
 	}
-	if o.Out == nil {
-		o.Out = io.Discard
-	}
-	if o.Backend == nil && o.StateURL == "" {
-		o.Backend = state.LocalFile(o.ProjectDir, o.Stage)
-	}
-	o.Retry = o.Retry.withDefaults()
+	c.Retry = c.Retry.withDefaults()
+	return &c
 }
 
 // s3Backend sets o.Backend from o.StateURL once clients exist.
@@ -133,35 +129,55 @@ func (o *Options) s3Backend(clients *awsapi.Clients) error {
 		return err
 	}
 	o.Backend = &state.S3{Client: clients.S3, Bucket: bucket, Key: key, LockTTL: o.LockTTL,
-		Warn: func(msg string) { fmt.Fprintln(o.errOut(), "Warning: "+msg) }}
+		Warn: o.Reporter.Warn}
 	return nil
 }
 
 // session is what every verb that talks to AWS prepares first: clients
 // (no AWS call), the stage's lock when operation is not "" (deploy and
 // delete hold it from before reading the state to after the last write),
-// and the recorded state. The caller releases the lock.
+// and the recorded state. The caller releases the lock. o has its
+// defaults (withDefaults).
 func session(ctx context.Context, o *Options, operation string) (*awsapi.Clients, *state.Deployed, state.Lock, error) {
-	o.normalize()
-	clients, err := awsapi.Load(ctx, awsapi.Options{Profile: o.Profile, ConnectionTimeout: o.ConnectionTimeout, Recorder: o.Recorder})
+	clients, err := connect(ctx, o)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if err := o.s3Backend(clients); err != nil {
+	prev, lock, err := loadState(ctx, o, operation)
+	if err != nil {
 		return nil, nil, nil, err
 	}
+	return clients, prev, lock, nil
+}
+
+// connect creates the clients (no AWS call) and the state backend.
+func connect(ctx context.Context, o *Options) (*awsapi.Clients, error) {
+	clients, err := awsapi.Load(ctx, awsapi.Options{Profile: o.Profile, ConnectionTimeout: o.ConnectionTimeout, Recorder: o.Recorder})
+	if err != nil {
+		return nil, err
+	}
+	if err := o.s3Backend(clients); err != nil {
+		return nil, err
+	}
+	return clients, nil
+}
+
+// loadState takes the stage's lock when operation is not "" and loads
+// the recorded state.
+func loadState(ctx context.Context, o *Options, operation string) (*state.Deployed, state.Lock, error) {
 	var lock state.Lock
+	var err error
 	if l, ok := o.Backend.(state.Locker); ok && operation != "" {
 		if lock, err = l.Lock(ctx, operation); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 	}
 	prev, err := o.Backend.Load(ctx)
 	if err != nil {
 		release(lock, err)
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	return clients, prev, lock, nil
+	return prev, lock, nil
 }
 
 // release frees the stage's lock (errors of release are reported only
@@ -181,7 +197,7 @@ func release(lock state.Lock, workErr error) error {
 
 // Deploy deploys the app of o.ProjectDir to o.Stage.
 func Deploy(ctx context.Context, o *Options) (res *Result, err error) {
-	p, x, err := prepare(ctx, o, "deploy")
+	p, x, err := prepare(ctx, o.withDefaults(), "deploy")
 	if x != nil {
 		defer func() { err = release(x.lock, err) }()
 	}
@@ -191,46 +207,63 @@ func Deploy(ctx context.Context, o *Options) (res *Result, err error) {
 	if err := x.run(ctx, p); err != nil {
 		return &Result{State: x.state, Plan: p}, err
 	}
-	report(o.Out, x.state)
-	return &Result{State: x.state, Plan: p}, nil
+	return &Result{State: x.state, Plan: p, Resources: Summary(x.state)}, nil
 }
 
 // PlanOnly builds the app and computes the plan (read-only AWS calls),
 // without executing it.
 func PlanOnly(ctx context.Context, o *Options) (*Plan, error) {
-	p, _, err := prepare(ctx, o, "")
+	p, _, err := prepare(ctx, o.withDefaults(), "")
 	return p, err
 }
 
-// prepare loads, builds and plans. operation "deploy" takes the stage's
-// lock (held by the returned executor, also when an error is returned);
-// "" plans only.
+// prepare connects (no AWS call), loads the state, builds and plans.
+// The app is built (or taken from o.Built) and checked right after its
+// model is built: a feature this deployer does not handle is refused
+// before the deployment package is built and before any AWS call of the
+// deploy (only the stage's lock and state precede it, so that a second
+// deploy of the stage learns at once that one is running). operation
+// "deploy" takes the stage's lock (held by the returned executor, also
+// when an error is returned); "" plans only.
 func prepare(ctx context.Context, o *Options, operation string) (*Plan, *executor, error) {
 	clients, prev, lock, err := session(ctx, o, operation)
 	if err != nil {
 		return nil, nil, err
 	}
-	x := &executor{o: o, c: clients, state: prev.Clone(), lock: lock, stage: o.Stage, verb: "deploying"}
-	p, err := x.prepare(ctx, prev)
+	x := &executor{o: o, rep: o.Reporter, c: clients, state: prev.Clone(), lock: lock, stage: o.Stage, verb: "deploying"}
+	built := o.Built
+	if built == nil {
+		built, err = packager.Build(ctx, &packager.Options{ProjectDir: o.ProjectDir, Stage: o.Stage, Overrides: o.Overrides,
+			Reporter: o.Reporter, PackageStepOnly: true, Check: Supported})
+		if err != nil {
+			return nil, x, err
+		}
+	} else {
+		if err := Supported(built.App); err != nil {
+			return nil, x, err
+		}
+		o.Reporter.Info("Creating deployment package.")
+	}
+	p, err := x.prepare(ctx, prev, built)
 	return p, x, err
 }
 
-func (x *executor) prepare(ctx context.Context, prev *state.Deployed) (*Plan, error) {
+// PackageTooLargeError is deploy's error for a deployment package over
+// the direct-upload limit when no deployment bucket is set
+// (Options.DeploymentBucket).
+type PackageTooLargeError struct {
+	Path        string
+	Size, Limit int64
+}
+
+func (e *PackageTooLargeError) Error() string {
+	return fmt.Sprintf("the deployment package %s is %d bytes, over the %d-byte limit of a direct upload to Lambda: set a deployment bucket to upload it through S3", e.Path, e.Size, e.Limit)
+}
+
+func (x *executor) prepare(ctx context.Context, prev *state.Deployed, built *packager.Built) (*Plan, error) {
 	o := x.o
-	built := o.Built
-	var err error
-	if built == nil {
-		if built, err = packager.Build(ctx, &packager.Options{ProjectDir: o.ProjectDir, Stage: o.Stage, Overrides: o.Overrides, Progress: dropLines(o.Out, "Reading the app's manifest.")}); err != nil {
-			return nil, err
-		}
-	} else {
-		fmt.Fprintln(o.Out, "Creating deployment package.")
-	}
-	if err := Supported(built.App); err != nil {
-		return nil, err
-	}
 	if sc := built.App.StageCfg; sc != nil && sc.AutomaticLayer {
-		fmt.Fprintln(o.Out, AutomaticLayerWarning)
+		x.rep.Warn(AutomaticLayerWarning)
 	}
 	limit := o.MaxDirectUpload
 	if limit <= 0 {
@@ -238,11 +271,11 @@ func (x *executor) prepare(ctx context.Context, prev *state.Deployed) (*Plan, er
 	}
 	viaS3 := built.Package.Size > limit
 	if viaS3 && o.DeploymentBucket == "" {
-		return nil, fmt.Errorf("the deployment package %s is %d bytes, over the %d-byte limit of a direct upload to Lambda: pass --deployment-bucket BUCKET to upload it through S3", built.Package.Path, built.Package.Size, limit)
+		return nil, &PackageTooLargeError{Path: built.Package.Path, Size: built.Package.Size, Limit: limit}
 	}
 	zip, err := os.ReadFile(built.Package.Path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading the deployment package: %w", err)
 	}
 	if err := x.identify(ctx); err != nil {
 		return nil, err
@@ -281,22 +314,52 @@ func (x *executor) identify(ctx context.Context) error {
 // package prints too).
 const AutomaticLayerWarning = packager.AutomaticLayerWarning
 
-// Supported refuses the resource kinds this deployer does not handle yet,
-// naming the first one found.
+// UnsupportedError is a feature of the app this deployer does not deploy
+// yet; it names the stage and the resource, function or config key.
+type UnsupportedError struct {
+	Stage    string
+	What     string // "x event sources", "the CloudFront distribution"
+	Resource string // the resource's record name, for a resource
+	Function string // the function it belongs to, for an event source
+	Key      string // the config key, for a config feature
+}
+
+func (e *UnsupportedError) Error() string {
+	var where []string
+	if e.Resource != "" {
+		where = append(where, "resource "+e.Resource)
+	}
+	if e.Function != "" {
+		where = append(where, "function "+e.Function)
+	}
+	if e.Key != "" {
+		where = append(where, "key "+e.Key)
+	}
+	return fmt.Sprintf("stage %s: gochalice deploy does not deploy %s yet (%s); use gochalice package and CloudFormation", e.Stage, e.What, strings.Join(where, ", "))
+}
+
+// Supported refuses the features this deployer does not handle yet,
+// naming the first one found (an *UnsupportedError). It needs only the
+// model: deploy calls it before any AWS call.
 func Supported(app *appgraph.Application) error {
-	refuse := func(kind, resource string) error {
-		return fmt.Errorf("gochalice deploy does not deploy %s yet (resource %s); use gochalice package and CloudFormation", kind, resource)
+	stage := app.Stage
+	if stage == "" {
+		stage = config.DefaultStage
 	}
 	for _, ev := range app.Events {
 		switch ev.Source.Type {
 		case manifest.SourceSchedule, manifest.SourceCWEvent, manifest.SourceSQS, manifest.SourceKinesis,
 			manifest.SourceDynamoDB, manifest.SourceSNS, manifest.SourceS3:
 		default:
-			return refuse(ev.Source.Type+" event sources", ev.ResourceName)
+			fn := ""
+			if ev.Function != nil {
+				fn = ev.Function.ResourceName
+			}
+			return &UnsupportedError{Stage: stage, What: ev.Source.Type + " event sources", Resource: ev.ResourceName, Function: fn}
 		}
 	}
 	if app.CloudFront != nil {
-		return refuse("the CloudFront distribution (cloudfront key)", "cloudfront")
+		return &UnsupportedError{Stage: stage, What: "the CloudFront distribution", Key: "stages." + stage + ".cloudfront"}
 	}
 	return nil
 }
@@ -306,12 +369,13 @@ func Supported(app *appgraph.Application) error {
 // recorded resources it returns a *NothingRecordedError, unless
 // o.ByTag asks to find the stage's resources by their tags instead.
 func Delete(ctx context.Context, o *Options) (err error) {
+	o = o.withDefaults()
 	clients, prev, lock, err := session(ctx, o, "delete")
 	if err != nil {
 		return err
 	}
 	defer func() { err = release(lock, err) }()
-	x := &executor{o: o, c: clients, state: prev.Clone(), lock: lock, stage: o.Stage, verb: "deleting"}
+	x := &executor{o: o, rep: o.Reporter, c: clients, state: prev.Clone(), lock: lock, stage: o.Stage, verb: "deleting"}
 	x.saved, _ = state.Marshal(x.state)
 	records := prev.Resources
 	if o.ByTag {
@@ -321,7 +385,7 @@ func Delete(ctx context.Context, o *Options) (err error) {
 		}
 		records = mergeRecords(records, found)
 		if len(records) == 0 {
-			fmt.Fprintf(o.Out, "No resources of app %s, stage %s were found by their tags; nothing to delete.\n", x.app, o.Stage)
+			o.Reporter.Info(fmt.Sprintf("No resources of app %s, stage %s were found by their tags; nothing to delete.", x.app, o.Stage))
 			return nil
 		}
 	} else if len(records) == 0 {
@@ -369,7 +433,7 @@ func (e *NoRestAPIError) Error() string {
 // URL returns the recorded rest_api_url of a stage (no AWS call with the
 // local state file).
 func URL(ctx context.Context, o *Options) (string, error) {
-	o.normalize()
+	o = o.withDefaults()
 	if o.Backend == nil {
 		clients, err := awsapi.Load(ctx, awsapi.Options{Profile: o.Profile, ConnectionTimeout: o.ConnectionTimeout, Recorder: o.Recorder})
 		if err != nil {
@@ -398,59 +462,10 @@ func URL(ctx context.Context, o *Options) (string, error) {
 	return "", &NoRestAPIError{Stage: o.Stage}
 }
 
-func report(w io.Writer, d *state.Deployed) {
-	var lines []string
-	for _, r := range d.Resources {
-		switch r.ResourceType {
-		case "lambda_function":
-			lines = append(lines, "  - Lambda ARN: "+r.Get("lambda_arn"))
-		case "rest_api":
-			lines = append(lines, "  - Rest API URL: "+r.Get("rest_api_url"))
-		case "http_api":
-			lines = append(lines, "  - HTTP API URL: "+r.Get("http_api_url"))
-		case "websocket_api":
-			lines = append(lines, "  - Websocket API URL: "+r.Get("websocket_api_url"))
-		case "domain_name":
-			lines = append(lines, "  - Custom domain name:", "      HostedZoneId: "+r.Get("hosted_zone_id"), "      AliasDomainName: "+r.Get("alias_domain_name"))
-		}
-	}
-	fmt.Fprintln(w, "Resources deployed:")
-	for _, l := range lines {
-		fmt.Fprintln(w, l)
-	}
-}
-
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {
 		return zero
 	}
 	return *p
-}
-
-// dropLines forwards w's lines except the given ones (synchronously, so
-// the order of lines is kept).
-func dropLines(w io.Writer, drop ...string) io.Writer { return &filterWriter{w: w, drop: drop} }
-
-type filterWriter struct {
-	w    io.Writer
-	drop []string
-	buf  []byte
-}
-
-func (f *filterWriter) Write(p []byte) (int, error) {
-	f.buf = append(f.buf, p...)
-	for {
-		i := bytes.IndexByte(f.buf, '\n')
-		if i < 0 {
-			return len(p), nil
-		}
-		line := string(f.buf[:i])
-		f.buf = f.buf[i+1:]
-		if !slices.Contains(f.drop, line) {
-			if _, err := fmt.Fprintln(f.w, line); err != nil {
-				return len(p), err
-			}
-		}
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gochalice/chalice/internal/appgraph"
 	"github.com/gochalice/chalice/internal/deploy"
 	"github.com/gochalice/chalice/internal/deploy/awsapi"
+	"github.com/gochalice/chalice/internal/deploy/state"
 	"github.com/gochalice/chalice/internal/deployzip"
 	"github.com/gochalice/chalice/manifest"
 	"github.com/gochalice/chalice/packager"
@@ -55,8 +56,9 @@ func TestSupportedRefusesOtherKinds(t *testing.T) {
 		want string
 	}{
 		{&appgraph.Application{Events: []*appgraph.EventSource{{ResourceName: "f-x-event", Source: manifest.EventSource{Type: "x"}, Function: fn}}},
-			"gochalice deploy does not deploy x event sources yet (resource f-x-event); use gochalice package and CloudFormation"},
-		{&appgraph.Application{StageCfg: &config.StageConfig{}, CloudFront: &config.CloudFront{}}, "does not deploy the CloudFront distribution (cloudfront key) yet"},
+			"stage dev: gochalice deploy does not deploy x event sources yet (resource f-x-event, function f); use gochalice package and CloudFormation"},
+		{&appgraph.Application{Stage: "prod", StageCfg: &config.StageConfig{}, CloudFront: &config.CloudFront{}},
+			"stage prod: gochalice deploy does not deploy the CloudFront distribution yet (key stages.prod.cloudfront)"},
 	} {
 		err := deploy.Supported(tt.app)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -91,5 +93,82 @@ func TestNoCredentials(t *testing.T) {
 	_, err := deploy.PlanOnly(context.Background(), &deploy.Options{ProjectDir: dir, Built: &packager.Built{App: &appgraph.Application{}, Package: &deployzip.Package{Path: zip, Size: 3}}})
 	if err == nil || !errors.Is(err, deploy.ErrNoCredentials) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// An unsupported feature is refused right after the model is built:
+// before the account lookup, any other AWS call, or reading the package.
+func TestUnsupportedRefusedBeforeAnyAWSCall(t *testing.T) {
+	t.Setenv("AWS_REGION", "us-east-1")
+	rec := &awsapi.Recorder{}
+	dir := t.TempDir()
+	app := &appgraph.Application{Stage: "dev", StageCfg: &config.StageConfig{}, CloudFront: &config.CloudFront{}}
+	// No package file: it is not read.
+	built := &packager.Built{App: app, Package: &deployzip.Package{Path: filepath.Join(dir, "missing.zip")}}
+	for _, run := range []func() error{
+		func() error {
+			_, err := deploy.Deploy(context.Background(), &deploy.Options{ProjectDir: dir, Recorder: rec, Built: built})
+			return err
+		},
+		func() error {
+			_, err := deploy.PlanOnly(context.Background(), &deploy.Options{ProjectDir: dir, Recorder: rec, Built: built})
+			return err
+		},
+	} {
+		err := run()
+		var ue *deploy.UnsupportedError
+		if !errors.As(err, &ue) || ue.Stage != "dev" || ue.Key != "stages.dev.cloudfront" {
+			t.Errorf("err = %v, want an UnsupportedError naming stages.dev.cloudfront", err)
+		}
+	}
+	if len(rec.Calls()) != 0 {
+		t.Errorf("AWS calls = %v, want none", rec.Calls())
+	}
+}
+
+// The deployer fills its defaults in a copy: the caller's options stay
+// as they were.
+func TestOptionsNotMutated(t *testing.T) {
+	noRegion(t)
+	for _, tt := range []struct {
+		name string
+		run  func(*deploy.Options) error
+	}{
+		{"deploy", func(o *deploy.Options) error { _, err := deploy.Deploy(context.Background(), o); return err }},
+		{"plan", func(o *deploy.Options) error { _, err := deploy.PlanOnly(context.Background(), o); return err }},
+		{"delete", func(o *deploy.Options) error { return deploy.Delete(context.Background(), o) }},
+		{"url", func(o *deploy.Options) error { _, err := deploy.URL(context.Background(), o); return err }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			zip := filepath.Join(dir, "deployment.zip")
+			os.WriteFile(zip, []byte("zip"), 0o644)
+			o := &deploy.Options{ProjectDir: dir, Built: &packager.Built{App: &appgraph.Application{}, Package: &deployzip.Package{Path: zip, Size: 3}}}
+			before := *o
+			tt.run(o)
+			if o.Stage != "" || o.Backend != nil || o.Reporter != nil || o.Retry != before.Retry {
+				t.Errorf("options changed: %+v, were %+v", *o, before)
+			}
+		})
+	}
+}
+
+func TestSummary(t *testing.T) {
+	d := &state.Deployed{Resources: []state.Record{
+		{Name: "default-role", ResourceType: "iam_role", Fields: []state.Field{{Key: "role_arn", Value: "arn:role"}}},
+		{Name: "api_handler", ResourceType: "lambda_function", Fields: []state.Field{{Key: "lambda_arn", Value: "arn:fn"}}},
+		{Name: "rest_api", ResourceType: "rest_api", Fields: []state.Field{{Key: "rest_api_url", Value: "https://x/api/"}}},
+		{Name: "api_gateway_custom_domain", ResourceType: "domain_name", Fields: []state.Field{{Key: "domain_name", Value: "api.example.com"},
+			{Key: "hosted_zone_id", Value: "Z2"}, {Key: "alias_domain_name", Value: "d.cloudfront.net"}}},
+	}}
+	rs := deploy.Summary(d)
+	if len(rs) != 3 || rs[0] != (deploy.Resource{Name: "api_handler", Kind: "Lambda ARN", Value: "arn:fn"}) {
+		t.Fatalf("summary = %+v", rs)
+	}
+	var b strings.Builder
+	deploy.WriteSummary(&b, rs)
+	want := "Resources deployed:\n  - Lambda ARN: arn:fn\n  - Rest API URL: https://x/api/\n  - Custom domain name:\n      HostedZoneId: Z2\n      AliasDomainName: d.cloudfront.net\n"
+	if b.String() != want {
+		t.Errorf("summary:\n%s\nwant:\n%s", b.String(), want)
 	}
 }

@@ -240,115 +240,103 @@ func (pl *planner) customDomain(ctx context.Context, d domainSpec) ([]Step, erro
 		svc = "apigatewayv2"
 		mapOp, unmapOp = "CreateApiMapping", "DeleteApiMapping"
 	}
-	var calls []PlannedCall
+	// The record keeps every mapping this app made that still exists;
+	// it is written at once with only the mappings known to exist.
+	info := domainInfo{}
+	if cur != nil {
+		info = *cur
+	}
+	keys := []string{}
+	for _, k := range oldKeys {
+		if slices.ContainsFunc(mappings, func(m remoteMapping) bool { return m.key == k }) {
+			keys = append(keys, k)
+		}
+	}
+	record := func() state.Record {
+		return state.Record{Name: d.resource, ResourceType: "domain_name", Fields: []state.Field{
+			{Key: "hosted_zone_id", Value: info.hostedZone}, {Key: "alias_domain_name", Value: info.alias},
+			{Key: "certificate_arn", Value: info.cert}, {Key: "security_policy", Value: info.policy},
+			{Key: "domain_name", Value: name}, {Key: "api_mapping", Value: mappingValue(keys)}}}
+	}
+	var ins []Instruction
 	msg := ""
 	switch {
 	case create:
-		calls = append(calls, PlannedCall{svc, createOp, name})
+		ins = append(ins, apiCall(svc, createOp, name, func(ctx context.Context, x *executor) (err error) {
+			info, err = x.createDomain(ctx, d, policy)
+			return err
+		}).detailed("%s, %s", d.endpoint, policy))
 		msg = "Creating custom domain name: " + name
 	case update && !d.v2:
 		// One UpdateDomainName per differing field, as Chalice patches.
-		for range patchOps(d, cur, policy) {
-			calls = append(calls, PlannedCall{svc, updateOp, name})
+		for _, op := range patchOps(d, cur, policy) {
+			ins = append(ins, apiCall(svc, updateOp, name, func(ctx context.Context, x *executor) (err error) {
+				info, err = x.patchDomain(ctx, d, op)
+				return err
+			}).detailed("%s", deref(op.Path)))
 		}
 		msg = "Updating custom domain name: " + name
 	case update:
-		calls = append(calls, PlannedCall{svc, updateOp, name})
+		ins = append(ins, apiCall(svc, updateOp, name, func(ctx context.Context, x *executor) (err error) {
+			info, err = x.updateDomainV2(ctx, d, policy)
+			return err
+		}).detailed("%s", policy))
 		msg = "Updating custom domain name: " + name
 	}
+	ins = append(ins, recordIn(record))
 	if len(addTags) > 0 {
-		calls = append(calls, PlannedCall{svc, "TagResource", name})
+		ins = append(ins, apiCall(svc, "TagResource", name, func(ctx context.Context, x *executor) error { return x.domainTags(ctx, d, addTags, nil) }))
 	}
 	if len(dropTags) > 0 {
-		calls = append(calls, PlannedCall{svc, "UntagResource", name})
+		ins = append(ins, apiCall(svc, "UntagResource", name, func(ctx context.Context, x *executor) error { return x.domainTags(ctx, d, nil, dropTags) }))
 	}
+	// The API's id is known at plan time only when the API already
+	// exists: it is read from the API's record when the step runs.
+	apiID := known(d.apiRecord+"."+d.apiField, plannedAPI)
+	ins = append(ins, lookup(fmt.Sprintf("read %s from the record %s", d.apiField, d.apiRecord), func(ctx context.Context, x *executor) error {
+		apiID.value = ""
+		if rec := x.state.Find(d.apiRecord); rec != nil {
+			apiID.value = rec.Get(d.apiField)
+		}
+		if apiID.value == "" {
+			return fmt.Errorf("no %s recorded to map the custom domain %s to", d.apiRecord, name)
+		}
+		return nil
+	}))
 	if replace {
-		calls = append(calls, PlannedCall{svc, unmapOp, name + " " + recordKey(want)})
+		ins = append(ins, apiCall(svc, unmapOp, name+" "+recordKey(want), func(ctx context.Context, x *executor) error {
+			return x.deleteMapping(ctx, d.v2, name, *existing)
+		}))
 	}
 	if createMapping {
-		calls = append(calls, PlannedCall{svc, mapOp, name + " " + recordKey(want)})
+		ins = append(ins, apiCall(svc, mapOp, name+" "+recordKey(want), func(ctx context.Context, x *executor) error {
+			return x.createMapping(ctx, d.v2, name, want, apiID.value, d.stage)
+		}).detailed("to %s stage %s", apiID, d.stage))
 		if msg == "" {
 			msg = "Creating api mapping: " + recordKey(want)
 		}
 	}
+	ins = append(ins, act(func(ctx context.Context, x *executor) error {
+		if !slices.Contains(keys, want) {
+			keys = append(keys, want)
+		}
+		return x.record(ctx, record())
+	}))
 	for _, m := range stale {
-		calls = append(calls, PlannedCall{svc, unmapOp, name + " " + recordKey(m.key)})
-	}
-
-	// The record keeps every mapping this app made that still exists.
-	keys := slices.Clone(oldKeys)
-	if !slices.Contains(keys, want) {
-		keys = append(keys, want)
-	}
-	record := func(in domainInfo, keys []string) state.Record {
-		return state.Record{Name: d.resource, ResourceType: "domain_name", Fields: []state.Field{
-			{Key: "hosted_zone_id", Value: in.hostedZone}, {Key: "alias_domain_name", Value: in.alias},
-			{Key: "certificate_arn", Value: in.cert}, {Key: "security_policy", Value: in.policy},
-			{Key: "domain_name", Value: name}, {Key: "api_mapping", Value: mappingValue(keys)}}}
-	}
-	return []Step{{Resource: d.resource, Message: msg, Calls: calls, run: func(ctx context.Context, x *executor) error {
-		info := domainInfo{}
-		if cur != nil {
-			info = *cur
-		}
-		var err error
-		switch {
-		case create:
-			info, err = x.createDomain(ctx, d, policy)
-		case update:
-			info, err = x.updateDomain(ctx, d, policy, cur)
-		}
-		if err != nil {
-			return err
-		}
-		// Recorded at once, with only the mappings known to exist.
-		existingKeys := []string{}
-		for _, k := range oldKeys {
-			if slices.ContainsFunc(mappings, func(m remoteMapping) bool { return m.key == k }) {
-				existingKeys = append(existingKeys, k)
-			}
-		}
-		if err := x.record(ctx, record(info, existingKeys)); err != nil {
-			return err
-		}
-		if err := x.domainTags(ctx, d, addTags, dropTags); err != nil {
-			return err
-		}
-		apiID := ""
-		if rec := x.state.Find(d.apiRecord); rec != nil {
-			apiID = rec.Get(d.apiField)
-		}
-		if apiID == "" {
-			return fmt.Errorf("no %s recorded to map the custom domain %s to", d.apiRecord, name)
-		}
-		if replace {
-			if err := x.deleteMapping(ctx, d.v2, name, *existing); err != nil {
-				return err
-			}
-		}
-		if createMapping {
-			if err := x.createMapping(ctx, d.v2, name, want, apiID, d.stage); err != nil {
-				return err
-			}
-		}
-		if !slices.Contains(existingKeys, want) {
-			existingKeys = append(existingKeys, want)
-		}
-		if err := x.record(ctx, record(info, existingKeys)); err != nil {
-			return err
-		}
-		for _, m := range stale {
+		ins = append(ins, apiCall(svc, unmapOp, name+" "+recordKey(m.key), func(ctx context.Context, x *executor) error {
 			if err := x.deleteMapping(ctx, d.v2, name, m); err != nil {
 				return err
 			}
-			existingKeys = slices.DeleteFunc(existingKeys, func(k string) bool { return k == m.key })
-			if err := x.record(ctx, record(info, existingKeys)); err != nil {
-				return err
-			}
-		}
-		// Keys recorded before whose mapping is gone are dropped.
-		return x.record(ctx, record(info, []string{want}))
-	}}}, nil
+			keys = slices.DeleteFunc(keys, func(k string) bool { return k == m.key })
+			return x.record(ctx, record())
+		}))
+	}
+	// Keys recorded before whose mapping is gone are dropped.
+	ins = append(ins, act(func(ctx context.Context, x *executor) error {
+		keys = []string{want}
+		return x.record(ctx, record())
+	}))
+	return []Step{{Resource: d.resource, Message: msg, Instructions: ins}}, nil
 }
 
 func hasKey(m map[string]string, k string) bool {
@@ -402,29 +390,28 @@ func patchOps(d domainSpec, cur *domainInfo, policy string) []agtypes.PatchOpera
 	return ops
 }
 
-func (x *executor) updateDomain(ctx context.Context, d domainSpec, policy string, cur *domainInfo) (domainInfo, error) {
+// updateDomainV2 sets a v2 domain's certificate and security policy.
+func (x *executor) updateDomainV2(ctx context.Context, d domainSpec, policy string) (domainInfo, error) {
 	c := d.cfg
-	if d.v2 {
-		out, err := x.c.APIGatewayV2.UpdateDomainName(ctx, &apigatewayv2.UpdateDomainNameInput{DomainName: aws.String(c.DomainName),
-			DomainNameConfigurations: []v2types.DomainNameConfiguration{{CertificateArn: aws.String(c.CertificateARN),
-				EndpointType: v2types.EndpointType(d.endpoint), SecurityPolicy: v2types.SecurityPolicy(policy)}}})
-		if err != nil {
-			return domainInfo{}, err
-		}
-		return v2Info(out.DomainNameConfigurations, out.Tags), nil
+	out, err := x.c.APIGatewayV2.UpdateDomainName(ctx, &apigatewayv2.UpdateDomainNameInput{DomainName: aws.String(c.DomainName),
+		DomainNameConfigurations: []v2types.DomainNameConfiguration{{CertificateArn: aws.String(c.CertificateARN),
+			EndpointType: v2types.EndpointType(d.endpoint), SecurityPolicy: v2types.SecurityPolicy(policy)}}})
+	if err != nil {
+		return domainInfo{}, err
 	}
-	info := *cur
-	for _, op := range patchOps(d, cur, policy) {
-		out, err := x.c.APIGateway.UpdateDomainName(ctx, &apigateway.UpdateDomainNameInput{DomainName: aws.String(c.DomainName), PatchOperations: []agtypes.PatchOperation{op}})
-		if err != nil {
-			return domainInfo{}, err
-		}
-		info = v1Info(&apigateway.GetDomainNameOutput{CertificateArn: out.CertificateArn, RegionalCertificateArn: out.RegionalCertificateArn,
-			DistributionDomainName: out.DistributionDomainName, DistributionHostedZoneId: out.DistributionHostedZoneId,
-			RegionalDomainName: out.RegionalDomainName, RegionalHostedZoneId: out.RegionalHostedZoneId, SecurityPolicy: out.SecurityPolicy,
-			EndpointConfiguration: endpointOr(out.EndpointConfiguration, d.endpoint), Tags: out.Tags})
+	return v2Info(out.DomainNameConfigurations, out.Tags), nil
+}
+
+// patchDomain applies one patch operation to a v1 domain.
+func (x *executor) patchDomain(ctx context.Context, d domainSpec, op agtypes.PatchOperation) (domainInfo, error) {
+	out, err := x.c.APIGateway.UpdateDomainName(ctx, &apigateway.UpdateDomainNameInput{DomainName: aws.String(d.cfg.DomainName), PatchOperations: []agtypes.PatchOperation{op}})
+	if err != nil {
+		return domainInfo{}, err
 	}
-	return info, nil
+	return v1Info(&apigateway.GetDomainNameOutput{CertificateArn: out.CertificateArn, RegionalCertificateArn: out.RegionalCertificateArn,
+		DistributionDomainName: out.DistributionDomainName, DistributionHostedZoneId: out.DistributionHostedZoneId,
+		RegionalDomainName: out.RegionalDomainName, RegionalHostedZoneId: out.RegionalHostedZoneId, SecurityPolicy: out.SecurityPolicy,
+		EndpointConfiguration: endpointOr(out.EndpointConfiguration, d.endpoint), Tags: out.Tags}), nil
 }
 
 // endpointOr is e, or the wanted endpoint type when a response has none.
@@ -521,35 +508,39 @@ func (x *executor) deleteMapping(ctx context.Context, v2 bool, domain string, m 
 func sweepDomain(rec state.Record) Step {
 	name := rec.Get("domain_name")
 	keys := recordedKeys(&rec)
-	calls := []PlannedCall{{"apigateway", "DeleteBasePathMapping", name}, {"apigateway", "DeleteDomainName", name}}
+	svc, unmapOp := "apigateway", "DeleteBasePathMapping"
 	if rec.Name == "websocket_api_custom_domain" {
-		calls = []PlannedCall{{"apigatewayv2", "DeleteApiMapping", name}, {"apigatewayv2", "DeleteDomainName", name}}
+		svc, unmapOp = "apigatewayv2", "DeleteApiMapping"
 	}
-	return Step{Resource: rec.Name, Message: "Deleting custom domain name: " + name, Calls: calls,
-		run: func(ctx context.Context, x *executor) error {
-			if name == "" {
-				return x.forget(ctx, rec.Name)
-			}
-			v2 := rec.Name == "websocket_api_custom_domain"
-			if api := x.state.Find("rest_api"); api != nil && api.ResourceType == "http_api" && rec.Name == "api_gateway_custom_domain" {
-				v2 = true
-			}
-			for _, k := range keys {
-				if err := x.deleteMapping(ctx, v2, name, remoteMapping{key: k}); err != nil {
-					return err
-				}
-			}
-			var err error
-			if v2 {
-				_, err = x.c.APIGatewayV2.DeleteDomainName(ctx, &apigatewayv2.DeleteDomainNameInput{DomainName: aws.String(name)})
-			} else {
-				_, err = x.c.APIGateway.DeleteDomainName(ctx, &apigateway.DeleteDomainNameInput{DomainName: aws.String(name)})
-			}
-			if err != nil && !isNotFound(err) {
-				return err
-			}
-			return x.forget(ctx, rec.Name)
-		}}
+	// v2 tells whether the domain is an API Gateway v2 one: a websocket
+	// domain, or the REST API record being an HTTP API (read when the
+	// step runs).
+	v2 := func(x *executor) bool {
+		if rec.Name == "websocket_api_custom_domain" {
+			return true
+		}
+		api := x.state.Find("rest_api")
+		return api != nil && api.ResourceType == "http_api" && rec.Name == "api_gateway_custom_domain"
+	}
+	var ins []Instruction
+	for _, k := range keys {
+		ins = append(ins, apiCall(svc, unmapOp, name+" "+recordKey(k), func(ctx context.Context, x *executor) error {
+			return x.deleteMapping(ctx, v2(x), name, remoteMapping{key: k})
+		}))
+	}
+	ins = append(ins, apiCall(svc, "DeleteDomainName", name, func(ctx context.Context, x *executor) error {
+		var err error
+		if v2(x) {
+			_, err = x.c.APIGatewayV2.DeleteDomainName(ctx, &apigatewayv2.DeleteDomainNameInput{DomainName: aws.String(name)})
+		} else {
+			_, err = x.c.APIGateway.DeleteDomainName(ctx, &apigateway.DeleteDomainNameInput{DomainName: aws.String(name)})
+		}
+		if err != nil && !isNotFound(err) {
+			return err
+		}
+		return nil
+	}), forgetIn(rec.Name))
+	return Step{Resource: rec.Name, Message: "Deleting custom domain name: " + name, Instructions: ins}
 }
 
 // domainFor returns the custom domain of an API resource, nil when it has

@@ -22,6 +22,7 @@ import (
 	"github.com/gochalice/chalice/internal/deploy"
 	"github.com/gochalice/chalice/internal/deploy/awsapi"
 	"github.com/gochalice/chalice/internal/deploy/state"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/gochalice/chalice/packager"
 )
 
@@ -73,7 +74,7 @@ func TestDeployCustomDomainsAgainstMoto(t *testing.T) {
 	opts := func(b *packager.Built) *deploy.Options {
 		out.Reset()
 		rec.Reset()
-		return &deploy.Options{ProjectDir: dir, Out: &out, Recorder: rec, Retry: fast, Built: b}
+		return &deploy.Options{ProjectDir: dir, Reporter: report.New(&out), Recorder: rec, Retry: fast, Built: b}
 	}
 	build := func(config, app string) *packager.Built {
 		t.Helper()
@@ -93,13 +94,17 @@ func TestDeployCustomDomainsAgainstMoto(t *testing.T) {
 		if p, err := deploy.PlanOnly(ctx, opts(built)); err != nil || len(mutating(rec)) != 0 {
 			t.Fatalf("plan: %v, mutating %v", err, mutating(rec))
 		} else if !slices.ContainsFunc(p.Steps, func(s deploy.Step) bool {
-			return slices.Contains(s.Calls, deploy.PlannedCall{Service: "apigateway", Operation: "CreateBasePathMapping", Target: testDomain + " /v1"})
+			return slices.ContainsFunc(s.Calls(), func(c deploy.PlannedCall) bool {
+				return c.Service == "apigateway" && c.Operation == "CreateBasePathMapping" && c.Target == testDomain+" /v1"
+			})
 		}) {
 			t.Errorf("plan has no base path mapping: %+v", p.Steps)
 		}
-		if _, err := deploy.Deploy(ctx, opts(built)); err != nil {
+		res, err := deploy.Deploy(ctx, opts(built))
+		if err != nil {
 			t.Fatalf("%v\n%s", err, out.String())
 		}
+		deploy.WriteSummary(&out, res.Resources)
 		if want := []string{"CreateRole", "PutRolePolicy", "CreateFunction", "CreateRestApi", "PutRestApi", "AddPermission", "CreateDeployment", "CreateDomainName", "CreateBasePathMapping"}; !slices.Equal(mutating(rec), want) {
 			t.Errorf("first deploy: %v, want %v", mutating(rec), want)
 		}
@@ -150,7 +155,7 @@ func TestDeployCustomDomainsAgainstMoto(t *testing.T) {
 				a.Stage.APICustomDomain.TLSVersion = "TLS_1_0"
 			}
 		}
-		if p, err := deploy.PlanOnly(ctx, opts(built)); err != nil || p.MutatingCalls() != 1 || p.Steps[len(p.Steps)-2].Calls[0].Operation != "UpdateDomainName" {
+		if p, err := deploy.PlanOnly(ctx, opts(built)); err != nil || p.MutatingCalls() != 1 || p.Steps[len(p.Steps)-2].Calls()[0].Operation != "UpdateDomainName" {
 			t.Errorf("tls plan: %v, %+v", err, p)
 		}
 		for _, r := range built.App.Resources() {

@@ -157,18 +157,16 @@ func (pl *planner) eventSourceMapping(ctx context.Context, ev *appgraph.EventSou
 		}
 		return x.record(ctx, record(uuid))
 	}
-	createStep := func(pre []PlannedCall, del string) []Step {
-		calls := append(pre, PlannedCall{"lambda", "CreateEventSourceMapping", fnName + " " + m.sourceARN})
-		return []Step{{Resource: ev.ResourceName, Message: fmt.Sprintf("Subscribing %s to %s", fnName, m.label), Calls: calls,
-			run: func(ctx context.Context, x *executor) error {
-				if del != "" {
-					if _, err := x.c.Lambda.DeleteEventSourceMapping(ctx, &lambda.DeleteEventSourceMappingInput{UUID: aws.String(del)}); err != nil && !isNotFound(err) {
-						return err
-					}
-					x.state.Remove(ev.ResourceName)
-				}
-				return create(ctx, x)
-			}}}
+	createStep := func(replace string) []Step {
+		var ins []Instruction
+		if replace != "" {
+			ins = append(ins, deleteESM(replace), act(func(ctx context.Context, x *executor) error {
+				x.state.Remove(ev.ResourceName)
+				return nil
+			}))
+		}
+		ins = append(ins, apiCall("lambda", "CreateEventSourceMapping", fnName+" "+m.sourceARN, create).detailed("batch size %d", m.batch))
+		return []Step{{Resource: ev.ResourceName, Message: fmt.Sprintf("Subscribing %s to %s", fnName, m.label), Instructions: ins}}
 	}
 
 	prev := x.state.Find(ev.ResourceName)
@@ -203,11 +201,7 @@ func (pl *planner) eventSourceMapping(ctx context.Context, ev *appgraph.EventSou
 			return nil, err
 		}
 		if found == "" {
-			var pre []PlannedCall
-			if replace != "" {
-				pre = []PlannedCall{{"lambda", "DeleteEventSourceMapping", replace}}
-			}
-			return createStep(pre, replace), nil
+			return createStep(replace), nil
 		}
 		uuid = found
 		if got, err = x.c.Lambda.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: aws.String(uuid)}); err != nil {
@@ -215,29 +209,15 @@ func (pl *planner) eventSourceMapping(ctx context.Context, ev *appgraph.EventSou
 		}
 	}
 	rec := record(uuid)
-	var calls []PlannedCall
+	var ins []Instruction
 	if replace != "" {
-		calls = append(calls, PlannedCall{"lambda", "DeleteEventSourceMapping", replace})
+		ins = append(ins, deleteESM(replace))
 	}
-	update := m.differs(got)
+	ins = append(ins, recordIn(func() state.Record { return rec }))
 	msg := ""
-	if update {
-		calls = append(calls, PlannedCall{"lambda", "UpdateEventSourceMapping", uuid})
+	if m.differs(got) {
 		msg = fmt.Sprintf("Updating %s subscription to %s", fnName, m.label)
-	}
-	return []Step{{Resource: ev.ResourceName, Message: msg, Calls: calls,
-		run: func(ctx context.Context, x *executor) error {
-			if replace != "" {
-				if _, err := x.c.Lambda.DeleteEventSourceMapping(ctx, &lambda.DeleteEventSourceMappingInput{UUID: aws.String(replace)}); err != nil && !isNotFound(err) {
-					return err
-				}
-			}
-			if err := x.record(ctx, rec); err != nil {
-				return err
-			}
-			if !update {
-				return nil
-			}
+		ins = append(ins, apiCall("lambda", "UpdateEventSourceMapping", uuid, func(ctx context.Context, x *executor) error {
 			conc := m.scaling()
 			if conc == nil {
 				conc = &ltypes.ScalingConfig{}
@@ -249,7 +229,9 @@ func (pl *planner) eventSourceMapping(ctx context.Context, ev *appgraph.EventSou
 			}
 			_, err := x.c.Lambda.UpdateEventSourceMapping(ctx, in)
 			return err
-		}}}, nil
+		}).detailed("batch size %d", m.batch))
+	}
+	return []Step{{Resource: ev.ResourceName, Message: msg, Instructions: ins}}, nil
 }
 
 // findMapping returns the UUID of a mapping of the source to the function
@@ -341,35 +323,29 @@ func (pl *planner) snsSubscription(ctx context.Context, ev *appgraph.EventSource
 	if err != nil {
 		return nil, err
 	}
-	var calls []PlannedCall
+	var ins []Instruction
 	if old != nil {
-		calls = append(calls, PlannedCall{"sns", "Unsubscribe", old.Get("subscription_arn")}, PlannedCall{"lambda", "RemovePermission", fnName + " " + old.Get("topic_arn")})
+		ins = append(ins, unsubscribeCalls(*old)...)
+		ins = append(ins, act(func(ctx context.Context, x *executor) error {
+			x.state.Remove(ev.ResourceName)
+			return nil
+		}))
 	}
-	calls = append(calls, permissionCalls(missing)...)
+	ins = append(ins, permissionCalls(missing)...)
 	msg := ""
 	if sub == "" {
-		calls = append(calls, PlannedCall{"sns", "Subscribe", topicARN + " " + fnARN})
 		msg = fmt.Sprintf("Subscribing %s to SNS topic %s", fnName, topic)
-	}
-	return []Step{{Resource: ev.ResourceName, Message: msg, Calls: calls, run: func(ctx context.Context, x *executor) error {
-		if old != nil {
-			if err := x.unsubscribe(ctx, *old); err != nil {
-				return err
-			}
-			x.state.Remove(ev.ResourceName)
-		}
-		if err := x.addPermissions(ctx, perm); err != nil {
-			return err
-		}
-		if sub == "" {
+		ins = append(ins, apiCall("sns", "Subscribe", topicARN+" "+fnARN, func(ctx context.Context, x *executor) error {
 			out, err := x.c.SNS.Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(topicARN), Protocol: aws.String("lambda"), Endpoint: aws.String(fnARN), ReturnSubscriptionArn: true})
 			if err != nil {
 				return err
 			}
 			return x.record(ctx, record(deref(out.SubscriptionArn)))
-		}
-		return x.record(ctx, record(sub))
-	}}}, nil
+		}))
+	} else {
+		ins = append(ins, recordIn(func() state.Record { return record(sub) }))
+	}
+	return []Step{{Resource: ev.ResourceName, Message: msg, Instructions: ins}}, nil
 }
 
 // findSubscription returns the ARN of the function's confirmed lambda
@@ -393,13 +369,30 @@ func (x *executor) findSubscription(ctx context.Context, topicARN, fnARN string)
 	return "", nil
 }
 
-func (x *executor) unsubscribe(ctx context.Context, rec state.Record) error {
-	if sub := rec.Get("subscription_arn"); sub != "" {
-		if _, err := x.c.SNS.Unsubscribe(ctx, &sns.UnsubscribeInput{SubscriptionArn: aws.String(sub)}); err != nil && !isNotFound(err) {
-			return err
-		}
+// unsubscribeCalls end a recorded SNS subscription and remove the
+// permission it had.
+func unsubscribeCalls(rec state.Record) []Instruction {
+	sub := rec.Get("subscription_arn")
+	return []Instruction{
+		apiCall("sns", "Unsubscribe", sub, func(ctx context.Context, x *executor) error {
+			if sub == "" {
+				return nil
+			}
+			if _, err := x.c.SNS.Unsubscribe(ctx, &sns.UnsubscribeInput{SubscriptionArn: aws.String(sub)}); err != nil && !isNotFound(err) {
+				return err
+			}
+			return nil
+		}),
+		removePermissionCall(rec.Get("lambda_arn"), "sns.amazonaws.com", rec.Get("topic_arn")),
 	}
-	return x.removePermission(ctx, rec.Get("lambda_arn"), "sns.amazonaws.com", rec.Get("topic_arn"))
+}
+
+// removePermissionCall is the instruction removing a function's
+// permission for principal from sourceARN.
+func removePermissionCall(function, principal, sourceARN string) Instruction {
+	return apiCall("lambda", "RemovePermission", function+" "+principal, func(ctx context.Context, x *executor) error {
+		return x.removePermission(ctx, function, principal, sourceARN)
+	}).detailed("the statements for %s that lambda:GetPolicy finds", sourceARN)
 }
 
 // removePermission removes the statements letting principal invoke the
@@ -524,52 +517,49 @@ func (pl *planner) s3Notification(ctx context.Context, ev *appgraph.EventSource)
 	if err != nil {
 		return nil, err
 	}
-	var calls []PlannedCall
+	var ins []Instruction
 	if old != nil {
-		calls = append(calls, PlannedCall{"s3", "PutBucketNotificationConfiguration", old.Get("bucket")}, PlannedCall{"lambda", "RemovePermission", fnName + " s3 " + old.Get("bucket")})
+		ins = append(ins, disconnectBucketCalls(*old)...)
+		ins = append(ins, act(func(ctx context.Context, x *executor) error {
+			x.state.Remove(ev.ResourceName)
+			return nil
+		}))
 	}
-	calls = append(calls, permissionCalls(missing)...)
+	ins = append(ins, permissionCalls(missing)...)
 	msg := ""
 	if !current {
-		calls = append(calls, PlannedCall{"s3", "PutBucketNotificationConfiguration", bucket})
 		msg = fmt.Sprintf("Configuring S3 events in bucket %s to function %s", bucket, fnName)
-	}
-	return []Step{{Resource: ev.ResourceName, Message: msg, Calls: calls, run: func(ctx context.Context, x *executor) error {
-		if old != nil {
-			if err := x.disconnectBucket(ctx, *old); err != nil {
-				return err
-			}
-			x.state.Remove(ev.ResourceName)
-		}
-		if err := x.addPermissions(ctx, perm); err != nil {
+		// Recorded after the put: a put whose answer was lost is found in
+		// the bucket's configuration by the next deploy.
+		ins = append(ins, apiCall("s3", "PutBucketNotificationConfiguration", bucket, func(ctx context.Context, x *executor) error {
+			_, err := x.c.S3.PutBucketNotificationConfiguration(ctx, notificationInput(bucket, cur, fnARN, &want))
 			return err
-		}
-		if !current {
-			// Recorded after the put: a put whose answer was lost is found
-			// in the bucket's configuration by the next deploy.
-			if _, err := x.c.S3.PutBucketNotificationConfiguration(ctx, notificationInput(bucket, cur, fnARN, &want)); err != nil {
-				return err
-			}
-		}
-		return x.record(ctx, rec)
-	}}}, nil
+		}))
+	}
+	ins = append(ins, recordIn(func() state.Record { return rec }))
+	return []Step{{Resource: ev.ResourceName, Message: msg, Instructions: ins}}, nil
 }
 
-// disconnectBucket removes a function's notification from a bucket and
-// the permission it had.
-func (x *executor) disconnectBucket(ctx context.Context, rec state.Record) error {
+// disconnectBucketCalls remove a function's notification from a bucket
+// and the permission it had.
+func disconnectBucketCalls(rec state.Record) []Instruction {
 	bucket, fnARN := rec.Get("bucket"), rec.Get("lambda_arn")
-	cur, err := x.c.S3.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String(bucket)})
-	switch {
-	case err != nil && (isNotFound(err) || errorCode(err) == "NoSuchBucket"):
-	case err != nil:
-		return err
-	case slices.ContainsFunc(cur.LambdaFunctionConfigurations, func(c s3types.LambdaFunctionConfiguration) bool { return deref(c.LambdaFunctionArn) == fnARN }):
-		if _, err := x.c.S3.PutBucketNotificationConfiguration(ctx, notificationInput(bucket, cur, fnARN, nil)); err != nil {
-			return err
-		}
+	return []Instruction{
+		apiCall("s3", "PutBucketNotificationConfiguration", bucket, func(ctx context.Context, x *executor) error {
+			cur, err := x.c.S3.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String(bucket)})
+			switch {
+			case err != nil && (isNotFound(err) || errorCode(err) == "NoSuchBucket"):
+			case err != nil:
+				return err
+			case slices.ContainsFunc(cur.LambdaFunctionConfigurations, func(c s3types.LambdaFunctionConfiguration) bool { return deref(c.LambdaFunctionArn) == fnARN }):
+				if _, err := x.c.S3.PutBucketNotificationConfiguration(ctx, notificationInput(bucket, cur, fnARN, nil)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}).detailed("without %s", fnARN),
+		removePermissionCall(fnARN, "s3.amazonaws.com", fmt.Sprintf("arn:%s:s3:::%s", arnParts(fnARN, arns{Partition: "aws"}).Partition, bucket)),
 	}
-	return x.removePermission(ctx, fnARN, "s3.amazonaws.com", fmt.Sprintf("arn:%s:s3:::%s", arnParts(fnARN, x.arns).Partition, bucket))
 }
 
 // ---- log group with retention ----
@@ -592,33 +582,30 @@ func (pl *planner) logGroup(ctx context.Context, f *appgraph.Function) ([]Step, 
 			exists, current = true, deref(g.RetentionInDays) == days
 		}
 	}
-	var calls []PlannedCall
+	var ins []Instruction
 	if !exists {
-		calls = append(calls, PlannedCall{"logs", "CreateLogGroup", group})
+		ins = append(ins, apiCall("logs", "CreateLogGroup", group, func(ctx context.Context, x *executor) error {
+			if _, err := x.c.Logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(group), Tags: x.ownTags(rec.Name)}); err != nil && errorCode(err) != "ResourceAlreadyExistsException" {
+				return err
+			}
+			return nil
+		}))
 	}
+	// The record stands for the retention policy (what a sweep removes;
+	// the group and its logs stay, as with Chalice). A group created
+	// without its policy yet is found by name next time.
 	if !current {
-		calls = append(calls, PlannedCall{"logs", "PutRetentionPolicy", group})
+		ins = append(ins, apiCall("logs", "PutRetentionPolicy", group, func(ctx context.Context, x *executor) error {
+			_, err := x.c.Logs.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String(group), RetentionInDays: aws.Int32(days)})
+			return err
+		}).detailed("%d days", days))
 	}
+	ins = append(ins, recordIn(func() state.Record { return rec }))
 	msg := ""
 	if !exists {
 		msg = "Creating log group: " + group
 	} else if !current {
 		msg = "Updating log group retention: " + group
 	}
-	return []Step{{Resource: rec.Name, Message: msg, Calls: calls, run: func(ctx context.Context, x *executor) error {
-		if !exists {
-			if _, err := x.c.Logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(group), Tags: x.ownTags(rec.Name)}); err != nil && errorCode(err) != "ResourceAlreadyExistsException" {
-				return err
-			}
-		}
-		// The record stands for the retention policy (what a sweep
-		// removes; the group and its logs stay, as with Chalice). A group
-		// created without its policy yet is found by name next time.
-		if !current {
-			if _, err := x.c.Logs.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String(group), RetentionInDays: aws.Int32(days)}); err != nil {
-				return err
-			}
-		}
-		return x.record(ctx, rec)
-	}}}, nil
+	return []Step{{Resource: rec.Name, Message: msg, Instructions: ins}}, nil
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/gochalice/chalice/internal/deploy/awsapi"
 	"github.com/gochalice/chalice/internal/deploy/state"
 	"github.com/gochalice/chalice/internal/faultproxy"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/gochalice/chalice/packager"
 )
 
@@ -115,7 +116,7 @@ func (s *faultSuite) fresh(t *testing.T) {
 
 func (s *faultSuite) opts(version string) *deploy.Options {
 	s.rec.Reset()
-	return &deploy.Options{ProjectDir: s.dir, Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}, Recorder: s.rec, Retry: fast, Built: s.built[version]}
+	return &deploy.Options{ProjectDir: s.dir, Reporter: &report.Recorder{}, Recorder: s.rec, Retry: fast, Built: s.built[version]}
 }
 
 // deployed deploys a version in process (moto directly, no faults).
@@ -123,7 +124,7 @@ func (s *faultSuite) deployed(t *testing.T, version string) {
 	t.Helper()
 	o := s.opts(version)
 	if _, err := deploy.Deploy(context.Background(), o); err != nil {
-		t.Fatalf("deploying %s: %v\n%s", version, err, o.Out)
+		t.Fatalf("deploying %s: %v\n%v", version, err, o.Reporter.(*report.Recorder).Events())
 	}
 }
 
@@ -274,7 +275,7 @@ func (s *faultSuite) trial(t *testing.T, sc scenario, mode faultproxy.Mode, k in
 		// The re-run converges to exactly the app's resources.
 		o := s.opts(sc.target)
 		if _, err := deploy.Deploy(ctx, o); err != nil {
-			t.Errorf("%s: re-run: %v\n%s\nfaulted run:\n%s", what, err, o.Out, out)
+			t.Errorf("%s: re-run: %v\n%v\nfaulted run:\n%s", what, err, o.Reporter.(*report.Recorder).Events(), out)
 			return
 		}
 		s.converged(t, sc.target, what)
@@ -288,7 +289,7 @@ func (s *faultSuite) trial(t *testing.T, sc scenario, mode faultproxy.Mode, k in
 	if err := deploy.Delete(ctx, o); err != nil {
 		var nothing *deploy.NothingRecordedError
 		if !(sc.target == "" && errors.As(err, &nothing)) {
-			t.Errorf("%s: delete: %v\n%s", what, err, o.Out)
+			t.Errorf("%s: delete: %v\n%v", what, err, o.Reporter.(*report.Recorder).Events())
 		}
 	}
 	s.empty(t, what)

@@ -34,12 +34,20 @@ func (pl *planner) httpAPI(ctx context.Context, api *appgraph.RestAPI) ([]Step, 
 		}
 		return r
 	}
-	createStage := func(ctx context.Context, x *executor, id string) error {
-		_, err := x.c.APIGatewayV2.CreateStage(ctx, &apigatewayv2.CreateStageInput{ApiId: aws.String(id), StageName: aws.String(stage), AutoDeploy: aws.Bool(true)})
-		if err != nil && errorCode(err) != "ConflictException" {
+	createStage := func(id *runValue) Instruction {
+		return apiCall("apigatewayv2", "CreateStage", stage, func(ctx context.Context, x *executor) error {
+			_, err := x.c.APIGatewayV2.CreateStage(ctx, &apigatewayv2.CreateStageInput{ApiId: aws.String(id.value), StageName: aws.String(stage), AutoDeploy: aws.Bool(true)})
+			if err != nil && errorCode(err) != "ConflictException" {
+				return err
+			}
+			return nil
+		}).detailed("auto-deploy")
+	}
+	reimport := func(id *runValue) Instruction {
+		return apiCall("apigatewayv2", "ReimportApi", id.String(), func(ctx context.Context, x *executor) error {
+			_, err := x.c.APIGatewayV2.ReimportApi(ctx, &apigatewayv2.ReimportApiInput{ApiId: aws.String(id.value), Body: aws.String(string(body))})
 			return err
-		}
-		return nil
+		}).detailed("OpenAPI document sha256 %s", hash[:12])
 	}
 
 	prev := x.state.Find(api.ResourceName)
@@ -55,81 +63,52 @@ func (pl *planner) httpAPI(ctx context.Context, api *appgraph.RestAPI) ([]Step, 
 	if found == nil {
 		// CreateApi + ReimportApi rather than ImportApi: the same result on
 		// AWS, and moto implements only the former two.
-		calls := []PlannedCall{{"apigatewayv2", "CreateApi", pl.app.AppName}, {"apigatewayv2", "ReimportApi", pl.app.AppName}, {"apigatewayv2", "CreateStage", stage}}
-		calls = append(calls, permissionCalls(perms("<new>"))...)
-		return append([]Step{{Resource: api.ResourceName, Message: "Creating HTTP API", Calls: calls, run: func(ctx context.Context, x *executor) error {
-			id, err := x.createV2API(ctx, &apigatewayv2.CreateApiInput{Name: aws.String(pl.app.AppName), ProtocolType: v2types.ProtocolTypeHttp, Tags: x.ownTags(api.ResourceName)}, api.ResourceName)
+		id := &runValue{name: api.ResourceName + ".http_api_id"}
+		ins := []Instruction{apiCall("apigatewayv2", "CreateApi", pl.app.AppName, func(ctx context.Context, x *executor) (err error) {
+			id.value, err = x.createV2API(ctx, &apigatewayv2.CreateApiInput{Name: aws.String(pl.app.AppName), ProtocolType: v2types.ProtocolTypeHttp, Tags: x.ownTags(api.ResourceName)}, api.ResourceName)
 			if err != nil {
 				return err
 			}
-			if err := x.record(ctx, record(id, false)); err != nil {
-				return err
-			}
-			if _, err := x.c.APIGatewayV2.ReimportApi(ctx, &apigatewayv2.ReimportApiInput{ApiId: aws.String(id), Body: aws.String(string(body))}); err != nil {
-				return err
-			}
-			if err := createStage(ctx, x, id); err != nil {
-				return err
-			}
-			if err := x.addPermissions(ctx, perms(id)); err != nil {
-				return err
-			}
-			return x.record(ctx, record(id, true))
-		}}}, dupSteps...), nil
+			return x.record(ctx, record(id.value, false))
+		}).detailed("HTTP; on a lost answer the API found by its tags is adopted")}
+		ins = append(ins, reimport(id), createStage(id))
+		ins = append(ins, newPermissionCalls(id, perms)...)
+		ins = append(ins, recordIn(func() state.Record { return record(id.value, true) }))
+		return append([]Step{{Resource: api.ResourceName, Message: "Creating HTTP API", Instructions: ins}}, dupSteps...), nil
 	}
-	id := found.id
+	id := known(api.ResourceName+".http_api_id", found.id)
 	tags := x.missingTags(found.tags, api.ResourceName)
-	changed := recordedID != id || prev.Get("api_document_sha256") != hash
+	changed := recordedID != id.value || prev.Get("api_document_sha256") != hash
 	needStage := false
-	if _, err := x.c.APIGatewayV2.GetStage(ctx, &apigatewayv2.GetStageInput{ApiId: aws.String(id), StageName: aws.String(stage)}); isNotFound(err) {
+	if _, err := x.c.APIGatewayV2.GetStage(ctx, &apigatewayv2.GetStageInput{ApiId: aws.String(id.value), StageName: aws.String(stage)}); isNotFound(err) {
 		needStage = true
 	} else if err != nil {
 		return nil, fmt.Errorf("apigateway:GetStage %s %s: %w", id, stage, err)
 	}
-	var calls []PlannedCall
-	if changed {
-		calls = append(calls, PlannedCall{"apigatewayv2", "ReimportApi", id})
-	}
-	if needStage {
-		calls = append(calls, PlannedCall{"apigatewayv2", "CreateStage", stage})
-	}
-	missing, err := x.missingPermissions(ctx, perms(id))
+	missing, err := x.missingPermissions(ctx, perms(id.value))
 	if err != nil {
 		return nil, err
 	}
-	calls = append(calls, permissionCalls(missing)...)
+	ins := []Instruction{recordIn(func() state.Record { return record(id.value, !changed) })}
 	if tags != nil {
-		calls = append(calls, PlannedCall{"apigatewayv2", "TagResource", id})
+		ins = append(ins, apiCall("apigatewayv2", "TagResource", id.value, func(ctx context.Context, x *executor) error { return x.tagV2(ctx, id.value, tags) }))
 	}
+	if changed {
+		ins = append(ins, reimport(id))
+	}
+	if needStage {
+		ins = append(ins, createStage(id))
+	}
+	ins = append(ins, permissionCalls(missing)...)
+	ins = append(ins, recordIn(func() state.Record { return record(id.value, true) }))
 	msg := ""
 	switch {
-	case recordedID != id:
-		msg = "Adopting HTTP API: " + id + " (found by its tags; it had no record)"
+	case recordedID != id.value:
+		msg = "Adopting HTTP API: " + id.value + " (found by its tags; it had no record)"
 	case changed:
 		msg = "Updating HTTP API"
 	}
-	return append([]Step{{Resource: api.ResourceName, Message: msg, Calls: calls, run: func(ctx context.Context, x *executor) error {
-		if err := x.record(ctx, record(id, !changed)); err != nil {
-			return err
-		}
-		if err := x.tagV2(ctx, id, tags); err != nil {
-			return err
-		}
-		if changed {
-			if _, err := x.c.APIGatewayV2.ReimportApi(ctx, &apigatewayv2.ReimportApiInput{ApiId: aws.String(id), Body: aws.String(string(body))}); err != nil {
-				return err
-			}
-		}
-		if needStage {
-			if err := createStage(ctx, x, id); err != nil {
-				return err
-			}
-		}
-		if err := x.addPermissions(ctx, perms(id)); err != nil {
-			return err
-		}
-		return x.record(ctx, record(id, true))
-	}}}, dupSteps...), nil
+	return append([]Step{{Resource: api.ResourceName, Message: msg, Instructions: ins}}, dupSteps...), nil
 }
 
 // findV2API returns the API Gateway v2 API (HTTP or websocket) of the
@@ -210,27 +189,24 @@ func (x *executor) tagV2(ctx context.Context, id string, tags map[string]string)
 func duplicateV2APISteps(resource, kind string, ids []string) []Step {
 	var steps []Step
 	for _, id := range ids {
-		steps = append(steps, Step{Resource: resource, Message: "Deleting duplicate " + kind + ": " + id, Calls: []PlannedCall{{"apigatewayv2", "DeleteApi", id}},
-			run: func(ctx context.Context, x *executor) error {
-				_, err := x.c.APIGatewayV2.DeleteApi(ctx, &apigatewayv2.DeleteApiInput{ApiId: aws.String(id)})
-				if err != nil && !isNotFound(err) {
-					return err
-				}
-				return nil
-			}})
+		steps = append(steps, Step{Resource: resource, Message: "Deleting duplicate " + kind + ": " + id, Instructions: []Instruction{deleteV2API(id)}})
 	}
 	return steps
 }
 
+// deleteV2API is the instruction deleting an HTTP or websocket API; one
+// already gone is fine.
+func deleteV2API(id string) Instruction {
+	return apiCall("apigatewayv2", "DeleteApi", id, func(ctx context.Context, x *executor) error {
+		_, err := x.c.APIGatewayV2.DeleteApi(ctx, &apigatewayv2.DeleteApiInput{ApiId: aws.String(id)})
+		if err != nil && !isNotFound(err) {
+			return err
+		}
+		return nil
+	})
+}
+
 func sweepHTTPAPI(rec state.Record) Step {
 	id := rec.Get("http_api_id")
-	return Step{Resource: rec.Name, Message: "Deleting HTTP API: " + id, Calls: []PlannedCall{{"apigatewayv2", "DeleteApi", id}},
-		run: func(ctx context.Context, x *executor) error {
-			if id != "" {
-				if _, err := x.c.APIGatewayV2.DeleteApi(ctx, &apigatewayv2.DeleteApiInput{ApiId: aws.String(id)}); err != nil && !isNotFound(err) {
-					return err
-				}
-			}
-			return x.forget(ctx, rec.Name)
-		}}
+	return Step{Resource: rec.Name, Message: "Deleting HTTP API: " + id, Instructions: []Instruction{deleteV2API(id), forgetIn(rec.Name)}}
 }

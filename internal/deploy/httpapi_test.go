@@ -18,6 +18,7 @@ import (
 	"github.com/gochalice/chalice/internal/deploy"
 	"github.com/gochalice/chalice/internal/deploy/awsapi"
 	"github.com/gochalice/chalice/internal/deploy/state"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/gochalice/chalice/packager"
 )
 
@@ -67,12 +68,14 @@ func TestDeployHTTPAPIAgainstMoto(t *testing.T) {
 	opts := func(b *packager.Built) *deploy.Options {
 		out.Reset()
 		rec.Reset()
-		return &deploy.Options{ProjectDir: dir, Out: &out, Recorder: rec, Retry: fast, Built: b}
+		return &deploy.Options{ProjectDir: dir, Reporter: report.New(&out), Recorder: rec, Retry: fast, Built: b}
 	}
 	built := write("")
-	if _, err := deploy.Deploy(ctx, opts(built)); err != nil {
+	res, err := deploy.Deploy(ctx, opts(built))
+	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
+	deploy.WriteSummary(&out, res.Resources)
 	if want := []string{"CreateRole", "PutRolePolicy", "CreateFunction", "CreateApi", "ReimportApi", "CreateStage", "AddPermission"}; !slices.Equal(mutating(rec), want) {
 		t.Errorf("first deploy: %v, want %v", mutating(rec), want)
 	}

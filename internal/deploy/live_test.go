@@ -14,6 +14,7 @@ import (
 
 	"github.com/gochalice/chalice/internal/deploy"
 	"github.com/gochalice/chalice/internal/deploy/awsapi"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/gochalice/chalice/packager"
 )
 
@@ -39,7 +40,7 @@ func TestLiveAWS(t *testing.T) {
 	opts := func(b *packager.Built) *deploy.Options {
 		out.Reset()
 		rec.Reset()
-		return &deploy.Options{ProjectDir: dir, Out: &out, Recorder: rec, Built: b}
+		return &deploy.Options{ProjectDir: dir, Reporter: report.New(&out), Recorder: rec, Built: b}
 	}
 	t.Cleanup(func() {
 		if err := deploy.Delete(ctx, opts(nil)); err != nil {

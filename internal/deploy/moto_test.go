@@ -35,7 +35,10 @@ import (
 	"github.com/gochalice/chalice/chalicetest/moto"
 	"github.com/gochalice/chalice/internal/deploy"
 	"github.com/gochalice/chalice/internal/deploy/awsapi"
+	"github.com/gochalice/chalice/internal/deploy/logs"
+	"github.com/gochalice/chalice/internal/deploy/remoteinvoke"
 	"github.com/gochalice/chalice/internal/deploy/state"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/gochalice/chalice/packager"
 )
 
@@ -371,7 +374,7 @@ func TestDeployAgainstMoto(t *testing.T) {
 	opts := func(b *packager.Built) *deploy.Options {
 		out.Reset()
 		rec.Reset()
-		return &deploy.Options{ProjectDir: dir, Out: &out, Recorder: rec, Retry: fast, Built: b}
+		return &deploy.Options{ProjectDir: dir, Reporter: report.New(&out), Recorder: rec, Retry: fast, Built: b}
 	}
 	wantInventory := map[string][]string{
 		"functions": {"sample-dev", "sample-dev-everyFive", "sample-dev-myauth", "sample-dev-onQueue", "sample-dev-onStream", "sample-dev-onTopic", "sample-dev-onUpload", "sample-dev-purefn"},
@@ -416,9 +419,11 @@ func TestDeployAgainstMoto(t *testing.T) {
 			t.Error("dev plan wrote the state file")
 		}
 		start := time.Now()
-		if _, err := deploy.Deploy(ctx, opts(built)); err != nil {
+		res, err := deploy.Deploy(ctx, opts(built))
+		if err != nil {
 			t.Fatalf("%v\n%s", err, out.String())
 		}
+		deploy.WriteSummary(&out, res.Resources)
 		firstCalls = mutating(rec)
 		if len(firstCalls) != plan.MutatingCalls() {
 			t.Errorf("plan announced %d mutating calls, deploy made %d", plan.MutatingCalls(), len(firstCalls))
@@ -490,25 +495,25 @@ func TestDeployAgainstMoto(t *testing.T) {
 	t.Run("invoke", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		var err error
-		o := &deploy.InvokeOptions{Options: deploy.Options{ProjectDir: dir, Out: &stdout}, Name: "purefn", Payload: strings.NewReader(`{"hello": "world"}`), ErrOut: &stderr}
-		if err := deploy.Invoke(ctx, o); err != nil {
+		o := &remoteinvoke.Options{Options: deploy.Options{ProjectDir: dir}, Out: &stdout, Name: "purefn", Payload: strings.NewReader(`{"hello": "world"}`), ErrOut: &stderr}
+		if err := remoteinvoke.Invoke(ctx, o); err != nil {
 			t.Fatalf("invoke: %v (%s)", err, stderr.String())
 		}
 		if stdout.String() != `{"hello": "world"}`+"\n" {
 			t.Errorf("stdout = %q", stdout.String())
 		}
-		o = &deploy.InvokeOptions{Options: deploy.Options{ProjectDir: dir, Out: &stdout}, Name: "nope"}
-		err = deploy.Invoke(ctx, o)
-		if err == nil || err.Error() != "could not find a lambda function named nope." || deploy.ExitCode(err) != 2 {
-			t.Errorf("unknown function: %v (exit %d)", err, deploy.ExitCode(err))
+		o = &remoteinvoke.Options{Options: deploy.Options{ProjectDir: dir}, Out: &stdout, Name: "nope"}
+		err = remoteinvoke.Invoke(ctx, o)
+		if err == nil || err.Error() != "could not find a lambda function named nope." || remoteinvoke.ExitCode(err) != 2 {
+			t.Errorf("unknown function: %v (exit %d)", err, remoteinvoke.ExitCode(err))
 		}
 		// A Lambda error (the function deleted behind the state's back) exits 1.
-		o = &deploy.InvokeOptions{Options: deploy.Options{ProjectDir: dir, Out: &stdout, Recorder: &awsapi.Recorder{Hook: func(c awsapi.Call) error {
+		o = &remoteinvoke.Options{Options: deploy.Options{ProjectDir: dir, Recorder: &awsapi.Recorder{Hook: func(c awsapi.Call) error {
 			return &smithy.GenericAPIError{Code: "ResourceNotFoundException", Message: "Function not found"}
-		}}}, Name: "purefn"}
-		err = deploy.Invoke(ctx, o)
-		if err == nil || err.Error() != "got 'ResourceNotFoundException' exception back from Lambda\nFunction not found" || deploy.ExitCode(err) != 1 {
-			t.Errorf("remote error: %v (exit %d)", err, deploy.ExitCode(err))
+		}}}, Out: &stdout, Name: "purefn"}
+		err = remoteinvoke.Invoke(ctx, o)
+		if err == nil || err.Error() != "got 'ResourceNotFoundException' exception back from Lambda\nFunction not found" || remoteinvoke.ExitCode(err) != 1 {
+			t.Errorf("remote error: %v (exit %d)", err, remoteinvoke.ExitCode(err))
 		}
 	})
 
@@ -533,11 +538,11 @@ func TestDeployAgainstMoto(t *testing.T) {
 		}
 		put(base, "START RequestId: 1 Version: $LATEST", "hello from the handler\n", "END RequestId: 1", "REPORT RequestId: 1\tDuration: 1 ms")
 		var buf bytes.Buffer
-		lo := func() *deploy.LogsOptions {
+		lo := func() *logs.Options {
 			buf.Reset()
-			return &deploy.LogsOptions{Options: deploy.Options{ProjectDir: dir, Out: &buf}}
+			return &logs.Options{Options: deploy.Options{ProjectDir: dir}, Out: &buf}
 		}
-		if err := deploy.Logs(ctx, lo()); err != nil {
+		if err := logs.Print(ctx, lo()); err != nil {
 			t.Fatal(err)
 		}
 		want := base.UTC().Format("2006-01-02 15:04:05") + ".001000 012345 hello from the handler\n"
@@ -546,17 +551,17 @@ func TestDeployAgainstMoto(t *testing.T) {
 		}
 		o := lo()
 		o.IncludeLambdaMessages = true
-		if err := deploy.Logs(ctx, o); err != nil || strings.Count(buf.String(), "\n") != 4 || !strings.HasPrefix(buf.String(), base.UTC().Format("2006-01-02 15:04:05")+" 012345 START RequestId: 1") {
+		if err := logs.Print(ctx, o); err != nil || strings.Count(buf.String(), "\n") != 4 || !strings.HasPrefix(buf.String(), base.UTC().Format("2006-01-02 15:04:05")+" 012345 START RequestId: 1") {
 			t.Errorf("with lambda messages: %v\n%s", err, buf.String())
 		}
 		o = lo()
 		o.Since = "5m"
-		if err := deploy.Logs(ctx, o); err != nil || buf.String() != "" {
+		if err := logs.Print(ctx, o); err != nil || buf.String() != "" {
 			t.Errorf("since 5m: %v %q", err, buf.String())
 		}
 		o = lo()
 		o.Name = "nope"
-		if err := deploy.Logs(ctx, o); err == nil || err.Error() != "could not find a lambda function named nope." {
+		if err := logs.Print(ctx, o); err == nil || err.Error() != "could not find a lambda function named nope." {
 			t.Errorf("unknown function: %v", err)
 		}
 		// Follow: prints new events as they come, outlives two failed polls
@@ -581,7 +586,7 @@ func TestDeployAgainstMoto(t *testing.T) {
 			return nil
 		}}
 		go func() {
-			done <- deploy.Logs(fctx, &deploy.LogsOptions{Options: deploy.Options{ProjectDir: dir, Out: lockedWriter{&mu, &followed}, ErrOut: lockedWriter{&mu, &followWarnings}, Recorder: flaky},
+			done <- logs.Print(fctx, &logs.Options{Options: deploy.Options{ProjectDir: dir, Recorder: flaky}, Out: lockedWriter{&mu, &followed}, ErrOut: lockedWriter{&mu, &followWarnings},
 				Follow: true, Since: "1h", PollInterval: 20 * time.Millisecond})
 		}()
 		time.Sleep(200 * time.Millisecond)
@@ -882,7 +887,7 @@ func TestDeployAgainstMoto(t *testing.T) {
 		}
 		var warnings bytes.Buffer
 		o := opts(built)
-		o.ErrOut = &warnings
+		o.Reporter = report.New(&warnings)
 		if _, err := deploy.Deploy(ctx, o); err != nil {
 			t.Fatalf("%v\n%s", err, out.String())
 		}
@@ -955,7 +960,7 @@ func TestDeployAgainstMoto(t *testing.T) {
 			}}
 			done := make(chan error, 1)
 			go func() {
-				_, err := deploy.Deploy(ctx, &deploy.Options{ProjectDir: dir, Out: io.Discard, Recorder: first, Retry: fast, Built: changed, StateURL: stateURL})
+				_, err := deploy.Deploy(ctx, &deploy.Options{ProjectDir: dir, Recorder: first, Retry: fast, Built: changed, StateURL: stateURL})
 				done <- err
 			}()
 			<-held
@@ -993,7 +998,7 @@ func TestDeployAgainstMoto(t *testing.T) {
 		}
 		var warnings bytes.Buffer
 		o := opts(built)
-		o.StateURL, o.ErrOut = "s3://lock-bucket/sample/", &warnings
+		o.StateURL, o.Reporter = "s3://lock-bucket/sample/", report.New(&warnings)
 		if _, err := deploy.Deploy(ctx, o); err != nil {
 			t.Fatalf("after a stale lock: %v", err)
 		}
@@ -1064,7 +1069,8 @@ func TestDeployAgainstMoto(t *testing.T) {
 		os.Remove(state.LocalFile(dir, "dev").Path)
 		o := opts(built)
 		o.MaxDirectUpload = 1
-		if _, err := deploy.Deploy(ctx, o); err == nil || !strings.Contains(err.Error(), "pass --deployment-bucket BUCKET") {
+		var tooLarge *deploy.PackageTooLargeError
+		if _, err := deploy.Deploy(ctx, o); !errors.As(err, &tooLarge) || tooLarge.Limit != 1 || !strings.Contains(err.Error(), "set a deployment bucket") {
 			t.Fatalf("no bucket: %v", err)
 		}
 		if m := mutating(rec); len(m) != 0 {

@@ -13,48 +13,112 @@ import (
 	"github.com/gochalice/chalice/internal/appgraph"
 	"github.com/gochalice/chalice/internal/deploy/awsapi"
 	"github.com/gochalice/chalice/internal/deploy/state"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/gochalice/chalice/manifest"
 	"github.com/gochalice/chalice/packager"
 )
 
-// Plan is the ordered list of steps of a deploy (or delete).
+// Plan is the ordered list of steps of a deploy (or delete). It is data:
+// `gochalice dev plan` prints it and deploy runs it, instruction by
+// instruction, so what is printed is what is run.
 type Plan struct {
 	Steps []Step
 }
 
-// Step is one resource's work: a progress line, the mutating calls it
-// plans to make, and the code that makes them and records the resource.
+// Step is one resource's work: a progress message and the instructions
+// that do it, in the order the executor runs them.
 type Step struct {
-	Resource string        // resource name recorded in the state
-	Message  string        // printed when the step runs; "" for none
-	Calls    []PlannedCall // mutating calls planned
-	run      func(ctx context.Context, x *executor) error
+	Resource     string // resource name recorded in the state
+	Message      string // reported when the step runs; "" for none
+	Instructions []Instruction
+}
+
+// Instruction is one thing the executor does. An instruction with a Call
+// makes that one mutating AWS call (and the read-only calls it needs); an
+// instruction without one records the resource, waits, or looks up a
+// value a later call uses, and makes no mutating call. Note, when set,
+// is shown by `dev plan`: what is decided at run time.
+type Instruction struct {
+	Call *PlannedCall
+	Note string
+	run  func(ctx context.Context, x *executor) error
 }
 
 // PlannedCall is one mutating AWS call of a plan.
 type PlannedCall struct {
-	Service   string // lambda, iam, apigateway, events
-	Operation string
-	Target    string // the resource it acts on
+	Service   string // lambda, iam, apigateway, events, ...
+	Operation string // the API operation, as AWS names it
+	Target    string // the resource it acts on; ${name} is a value known at run time
+	Detail    string // salient parameters, or how the call decides at run time; may be ""
 }
 
 func (c PlannedCall) String() string {
-	return fmt.Sprintf("%s:%s %s", c.Service, c.Operation, c.Target)
+	s := fmt.Sprintf("%s:%s %s", c.Service, c.Operation, c.Target)
+	if c.Detail != "" {
+		s += " (" + c.Detail + ")"
+	}
+	return s
+}
+
+// apiCall is the instruction that makes one mutating AWS call.
+func apiCall(service, operation, target string, run func(ctx context.Context, x *executor) error) Instruction {
+	return Instruction{Call: &PlannedCall{Service: service, Operation: operation, Target: target}, run: run}
+}
+
+// detailed sets the call's Detail.
+func (in Instruction) detailed(format string, args ...any) Instruction {
+	c := *in.Call
+	c.Detail = fmt.Sprintf(format, args...)
+	in.Call = &c
+	return in
+}
+
+// act is an instruction of the executor's own (recording, waiting): no
+// mutating call, nothing printed.
+func act(run func(ctx context.Context, x *executor) error) Instruction {
+	return Instruction{run: run}
+}
+
+// lookup is a read-only instruction whose result a later call uses,
+// shown by `dev plan` as note.
+func lookup(note string, run func(ctx context.Context, x *executor) error) Instruction {
+	return Instruction{Note: note, run: run}
+}
+
+// recordIn is the instruction that records r and saves the state.
+func recordIn(r func() state.Record) Instruction {
+	return act(func(ctx context.Context, x *executor) error { return x.record(ctx, r()) })
+}
+
+// Calls returns the step's planned mutating calls, in order.
+func (s Step) Calls() []PlannedCall {
+	var out []PlannedCall
+	for _, in := range s.Instructions {
+		if in.Call != nil {
+			out = append(out, *in.Call)
+		}
+	}
+	return out
+}
+
+// Calls returns every planned mutating call, in the order deploy makes
+// them.
+func (p *Plan) Calls() []PlannedCall {
+	var out []PlannedCall
+	for _, s := range p.Steps {
+		out = append(out, s.Calls()...)
+	}
+	return out
 }
 
 // MutatingCalls counts the planned mutating calls.
-func (p *Plan) MutatingCalls() int {
-	n := 0
-	for _, s := range p.Steps {
-		n += len(s.Calls)
-	}
-	return n
-}
+func (p *Plan) MutatingCalls() int { return len(p.Calls()) }
 
-// Print writes the plan as `gochalice dev plan` shows it.
+// Print writes the plan as `gochalice dev plan` shows it: each step that
+// makes a call, its calls and the run-time decisions between them.
 func (p *Plan) Print(w io.Writer) {
 	for _, s := range p.Steps {
-		if len(s.Calls) == 0 {
+		if len(s.Calls()) == 0 {
 			continue
 		}
 		msg := s.Message
@@ -62,8 +126,13 @@ func (p *Plan) Print(w io.Writer) {
 			msg = "Configuring " + s.Resource
 		}
 		fmt.Fprintln(w, msg)
-		for _, c := range s.Calls {
-			fmt.Fprintf(w, "  %s\n", c)
+		for _, in := range s.Instructions {
+			switch {
+			case in.Call != nil:
+				fmt.Fprintf(w, "  %s\n", in.Call)
+			case in.Note != "":
+				fmt.Fprintf(w, "  then %s\n", in.Note)
+			}
 		}
 	}
 	n := p.MutatingCalls()
@@ -74,10 +143,30 @@ func (p *Plan) Print(w io.Writer) {
 	fmt.Fprintf(w, "%d mutating calls planned.\n", n)
 }
 
+// runValue is a value a call learns at run time (an id AWS chooses) that
+// later instructions of the step use: Chalice's Variable.
+type runValue struct {
+	name  string
+	value string
+}
+
+// String is the value, or ${name} while it is not known (in a printed
+// plan).
+func (v *runValue) String() string {
+	if v.value == "" {
+		return "${" + v.name + "}"
+	}
+	return v.value
+}
+
+// known returns a runValue already known at plan time.
+func known(name, value string) *runValue { return &runValue{name: name, value: value} }
+
 // executor runs a plan, saving the state after every step and after every
 // call that creates something.
 type executor struct {
 	o          *Options
+	rep        report.Reporter
 	c          *awsapi.Clients
 	arns       arns
 	app, stage string // for the tags of what is created
@@ -107,10 +196,8 @@ func (x *executor) run(ctx context.Context, p *Plan) error {
 		if err := x.lockLost(); err != nil {
 			return err
 		}
-		if s.Message != "" {
-			fmt.Fprintln(x.o.Out, s.Message)
-		}
-		if err := s.run(ctx, x); err != nil {
+		err := x.step(ctx, s)
+		if err != nil {
 			var se *saveError
 			if errors.As(err, &se) {
 				// The state could not be written: saving again would fail
@@ -129,6 +216,21 @@ func (x *executor) run(ctx context.Context, p *Plan) error {
 	return nil
 }
 
+// step runs a step's instructions in order, reported as one timed step
+// when it has a message.
+func (x *executor) step(ctx context.Context, s Step) (err error) {
+	if s.Message != "" {
+		done := x.reporter().Step(s.Message)
+		defer func() { done(err) }()
+	}
+	for _, in := range s.Instructions {
+		if err := in.run(ctx, x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (x *executor) lockLost() error {
 	if x.lock == nil {
 		return nil
@@ -136,9 +238,12 @@ func (x *executor) lockLost() error {
 	return x.lock.Lost()
 }
 
-// warn prints a warning on the error output.
+// reporter is the executor's reporter (one that says nothing when unset).
+func (x *executor) reporter() report.Reporter { return report.Or(x.rep) }
+
+// warn reports a warning.
 func (x *executor) warn(format string, args ...any) {
-	fmt.Fprintf(x.o.errOut(), "Warning: "+format+"\n", args...)
+	x.reporter().Warn(fmt.Sprintf(format, args...))
 }
 
 // record stores a resource's record and saves the state at once.
@@ -253,7 +358,7 @@ func (pl *planner) plan(ctx context.Context) (*Plan, error) {
 	}
 	// The state ends in the model's order; records of removed resources
 	// stay (at the end) until their deletion succeeds.
-	p.Steps = append(p.Steps, Step{Resource: "(state)", run: func(ctx context.Context, x *executor) error {
+	p.Steps = append(p.Steps, Step{Resource: "(state)", Instructions: []Instruction{act(func(ctx context.Context, x *executor) error {
 		var ordered, rest []state.Record
 		for _, name := range order {
 			if rec := x.state.Find(name); rec != nil {
@@ -267,7 +372,7 @@ func (pl *planner) plan(ctx context.Context) (*Plan, error) {
 		}
 		x.state.Resources = append(ordered, rest...)
 		return nil
-	}})
+	})}})
 	for i := len(pl.prev.Resources) - 1; i >= 0; i-- {
 		rec := pl.prev.Resources[i]
 		if names[rec.Name] {
@@ -311,15 +416,14 @@ func (pl *planner) code(ctx context.Context, x *executor, set func(zip []byte, b
 func (p *Plan) uploadStep(pl *planner) {
 	c := pl.s3Code
 	for i, st := range p.Steps {
-		for _, call := range st.Calls {
+		for _, call := range st.Calls() {
 			if call.Operation != "CreateFunction" && call.Operation != "UpdateFunctionCode" {
 				continue
 			}
 			up := Step{Resource: "(deployment package)", Message: fmt.Sprintf("Uploading deployment package to s3://%s/%s", c.bucket, c.key),
-				Calls: []PlannedCall{{"s3", "PutObject", "s3://" + c.bucket + "/" + c.key}},
-				run: func(ctx context.Context, x *executor) error {
+				Instructions: []Instruction{apiCall("s3", "PutObject", "s3://"+c.bucket+"/"+c.key, func(ctx context.Context, x *executor) error {
 					return pl.code(ctx, x, func([]byte, *string, *string) {})
-				}}
+				}).detailed("%d bytes", len(pl.zip))}}
 			p.Steps = append(p.Steps[:i], append([]Step{up}, p.Steps[i:]...)...)
 			return
 		}

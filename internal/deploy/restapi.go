@@ -144,37 +144,29 @@ func (pl *planner) restAPI(ctx context.Context, api *appgraph.RestAPI) ([]Step, 
 		}
 		return r
 	}
-	preflightCalls := func() []PlannedCall {
-		var calls []PlannedCall
-		for _, pf := range preflights {
-			calls = append(calls, PlannedCall{"apigateway", "PutIntegration", "OPTIONS " + pf.Path}, PlannedCall{"apigateway", "PutIntegrationResponse", "OPTIONS " + pf.Path})
-		}
-		return calls
-	}
 	// define gives an API its document, CORS preflights, compression,
 	// permissions and a deployment, then records the document's hash.
-	define := func(ctx context.Context, x *executor, id string, compression *int32) error {
-		if err := x.record(ctx, record(id, false)); err != nil {
-			return err
-		}
-		if _, err := x.c.APIGateway.PutRestApi(ctx, &apigateway.PutRestApiInput{RestApiId: aws.String(id), Body: body, Mode: agtypes.PutModeOverwrite}); err != nil {
-			return err
-		}
-		if err := x.putPreflights(ctx, id, preflights); err != nil {
-			return err
-		}
-		if compressionDiffers(compression, want) {
-			if err := x.compression(ctx, id, want); err != nil {
+	define := func(id *runValue, compression *int32) []Instruction {
+		ins := []Instruction{
+			recordIn(func() state.Record { return record(id.value, false) }),
+			apiCall("apigateway", "PutRestApi", id.String(), func(ctx context.Context, x *executor) error {
+				_, err := x.c.APIGateway.PutRestApi(ctx, &apigateway.PutRestApiInput{RestApiId: aws.String(id.value), Body: body, Mode: agtypes.PutModeOverwrite})
 				return err
-			}
+			}).detailed("overwrite, OpenAPI document sha256 %s", hash[:12]),
 		}
-		if err := x.addPermissions(ctx, perms(id)); err != nil {
+		ins = append(ins, preflightCalls(id, preflights)...)
+		if compressionDiffers(compression, want) {
+			ins = append(ins, apiCall("apigateway", "UpdateRestApi", id.String(), func(ctx context.Context, x *executor) error {
+				return x.compression(ctx, id.value, want)
+			}).detailed("minimumCompressionSize"))
+		}
+		return ins
+	}
+	deployment := func(id *runValue) Instruction {
+		return apiCall("apigateway", "CreateDeployment", stage, func(ctx context.Context, x *executor) error {
+			_, err := x.c.APIGateway.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: aws.String(id.value), StageName: aws.String(stage)})
 			return err
-		}
-		if _, err := x.c.APIGateway.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: aws.String(id), StageName: aws.String(stage)}); err != nil {
-			return err
-		}
-		return x.record(ctx, record(id, true))
+		})
 	}
 
 	prev := x.state.Find(api.ResourceName)
@@ -188,17 +180,15 @@ func (pl *planner) restAPI(ctx context.Context, api *appgraph.RestAPI) ([]Step, 
 	}
 	dupSteps := duplicateAPISteps(api.ResourceName, dups)
 	if found == nil {
-		calls := []PlannedCall{{"apigateway", "CreateRestApi", pl.app.AppName}, {"apigateway", "PutRestApi", pl.app.AppName}}
-		calls = append(calls, preflightCalls()...)
-		calls = append(calls, permissionCalls(perms("<new>"))...)
-		calls = append(calls, PlannedCall{"apigateway", "CreateDeployment", stage})
-		return append([]Step{{Resource: api.ResourceName, Message: "Creating Rest API", Calls: calls, run: func(ctx context.Context, x *executor) error {
-			in := &apigateway.CreateRestApiInput{Name: aws.String(pl.app.AppName), Description: aws.String(swagger.Description(pl.app.AppName)),
-				Tags: x.ownTags(api.ResourceName), EndpointConfiguration: &agtypes.EndpointConfiguration{Types: []agtypes.EndpointType{agtypes.EndpointType(endpointType)}}}
-			if want != nil {
-				in.MinimumCompressionSize = aws.Int32(int32(*want))
-			}
-			id, err := x.createOnce(ctx, "Rest API", func(ctx context.Context) (string, error) {
+		id := &runValue{name: api.ResourceName + ".rest_api_id"}
+		in := &apigateway.CreateRestApiInput{Name: aws.String(pl.app.AppName), Description: aws.String(swagger.Description(pl.app.AppName)),
+			EndpointConfiguration: &agtypes.EndpointConfiguration{Types: []agtypes.EndpointType{agtypes.EndpointType(endpointType)}}}
+		if want != nil {
+			in.MinimumCompressionSize = aws.Int32(int32(*want))
+		}
+		create := apiCall("apigateway", "CreateRestApi", pl.app.AppName, func(ctx context.Context, x *executor) (err error) {
+			in.Tags = x.ownTags(api.ResourceName)
+			id.value, err = x.createOnce(ctx, "Rest API", func(ctx context.Context) (string, error) {
 				out, err := x.c.APIGateway.CreateRestApi(ctx, in)
 				if err != nil {
 					return "", err
@@ -211,55 +201,43 @@ func (pl *planner) restAPI(ctx context.Context, api *appgraph.RestAPI) ([]Step, 
 				}
 				return found.id, nil
 			})
-			if err != nil {
-				return err
-			}
-			return define(ctx, x, id, in.MinimumCompressionSize)
-		}}}, dupSteps...), nil
+			return err
+		}).detailed("%s; on a lost answer the API found by its tags is adopted", endpointType)
+		ins := append([]Instruction{create}, define(id, in.MinimumCompressionSize)...)
+		ins = append(ins, newPermissionCalls(id, perms)...)
+		ins = append(ins, deployment(id), recordIn(func() state.Record { return record(id.value, true) }))
+		return append([]Step{{Resource: api.ResourceName, Message: "Creating Rest API", Instructions: ins}}, dupSteps...), nil
 	}
-	id := found.id
+	id := known(api.ResourceName+".rest_api_id", found.id)
 	tags := x.missingTags(found.tags, api.ResourceName)
-	changed := recordedID != id || prev.Get("api_document_sha256") != hash
-	var calls []PlannedCall
-	if changed {
-		calls = append(calls, PlannedCall{"apigateway", "PutRestApi", id})
-		calls = append(calls, preflightCalls()...)
-		if compressionDiffers(found.compression, want) {
-			calls = append(calls, PlannedCall{"apigateway", "UpdateRestApi", id})
-		}
-	}
-	missing, err := x.missingPermissions(ctx, perms(id))
+	changed := recordedID != id.value || prev.Get("api_document_sha256") != hash
+	missing, err := x.missingPermissions(ctx, perms(id.value))
 	if err != nil {
 		return nil, err
 	}
-	calls = append(calls, permissionCalls(missing)...)
-	if changed {
-		calls = append(calls, PlannedCall{"apigateway", "CreateDeployment", stage})
-	}
+	var ins []Instruction
 	if tags != nil {
-		calls = append(calls, PlannedCall{"apigateway", "TagResource", id})
+		ins = append(ins, apiCall("apigateway", "TagResource", id.value, func(ctx context.Context, x *executor) error {
+			_, err := x.c.APIGateway.TagResource(ctx, &apigateway.TagResourceInput{ResourceArn: aws.String(x.arns.restAPIResource(id.value)), Tags: tags})
+			return err
+		}))
 	}
+	if changed {
+		ins = append(ins, define(id, found.compression)...)
+	}
+	ins = append(ins, permissionCalls(missing)...)
+	if changed {
+		ins = append(ins, deployment(id))
+	}
+	ins = append(ins, recordIn(func() state.Record { return record(id.value, true) }))
 	msg := ""
 	switch {
-	case recordedID != id:
-		msg = "Adopting Rest API: " + id + " (found by its tags; it had no record)"
+	case recordedID != id.value:
+		msg = "Adopting Rest API: " + id.value + " (found by its tags; it had no record)"
 	case changed:
 		msg = "Updating rest API"
 	}
-	return append([]Step{{Resource: api.ResourceName, Message: msg, Calls: calls, run: func(ctx context.Context, x *executor) error {
-		if tags != nil {
-			if _, err := x.c.APIGateway.TagResource(ctx, &apigateway.TagResourceInput{ResourceArn: aws.String(x.arns.restAPIResource(id)), Tags: tags}); err != nil {
-				return err
-			}
-		}
-		if !changed {
-			if err := x.addPermissions(ctx, perms(id)); err != nil {
-				return err
-			}
-			return x.record(ctx, record(id, true))
-		}
-		return define(ctx, x, id, found.compression)
-	}}}, dupSteps...), nil
+	return append([]Step{{Resource: api.ResourceName, Message: msg, Instructions: ins}}, dupSteps...), nil
 }
 
 // duplicateAPISteps delete REST APIs tagged as the resource beside the
@@ -267,8 +245,8 @@ func (pl *planner) restAPI(ctx context.Context, api *appgraph.RestAPI) ([]Step, 
 func duplicateAPISteps(resource string, ids []string) []Step {
 	var steps []Step
 	for _, id := range ids {
-		steps = append(steps, Step{Resource: resource, Message: "Deleting duplicate Rest API: " + id, Calls: []PlannedCall{{"apigateway", "DeleteRestApi", id}},
-			run: func(ctx context.Context, x *executor) error { return x.deleteRestAPI(ctx, id) }})
+		steps = append(steps, Step{Resource: resource, Message: "Deleting duplicate Rest API: " + id, Instructions: []Instruction{
+			apiCall("apigateway", "DeleteRestApi", id, func(ctx context.Context, x *executor) error { return x.deleteRestAPI(ctx, id) })}})
 	}
 	return steps
 }
@@ -300,43 +278,51 @@ func (x *executor) createOnce(ctx context.Context, kind string, create, lookup f
 	}
 }
 
-// putPreflights sets the MOCK integration of each CORS path's OPTIONS
+// preflightCalls set the MOCK integration of each CORS path's OPTIONS
 // method (imported without it) and its response with the CORS headers.
-func (x *executor) putPreflights(ctx context.Context, id string, preflights []swagger.Preflight) error {
+// The resource ids of the paths are looked up first (they are chosen by
+// API Gateway when the document is put).
+func preflightCalls(id *runValue, preflights []swagger.Preflight) []Instruction {
 	if len(preflights) == 0 {
 		return nil
 	}
 	resources := map[string]string{}
-	p := apigateway.NewGetResourcesPaginator(x.c.APIGateway, &apigateway.GetResourcesInput{RestApiId: aws.String(id), Limit: aws.Int32(500)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return err
+	ins := []Instruction{lookup("look up the resource ids of the CORS paths (apigateway:GetResources)", func(ctx context.Context, x *executor) error {
+		clear(resources)
+		p := apigateway.NewGetResourcesPaginator(x.c.APIGateway, &apigateway.GetResourcesInput{RestApiId: aws.String(id.value), Limit: aws.Int32(500)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, r := range page.Items {
+				resources[deref(r.Path)] = deref(r.Id)
+			}
 		}
-		for _, r := range page.Items {
-			resources[deref(r.Path)] = deref(r.Id)
+		for _, pf := range preflights {
+			if _, ok := resources[pf.Path]; !ok {
+				return fmt.Errorf("the imported Rest API %s has no resource %s for its CORS preflight", id.value, pf.Path)
+			}
 		}
-	}
+		return nil
+	})}
 	for _, pf := range preflights {
-		rid, ok := resources[pf.Path]
-		if !ok {
-			return fmt.Errorf("the imported Rest API %s has no resource %s for its CORS preflight", id, pf.Path)
-		}
-		if _, err := x.c.APIGateway.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: aws.String(id), ResourceId: aws.String(rid), HttpMethod: aws.String("OPTIONS"),
-			Type: agtypes.IntegrationTypeMock, RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
-			PassthroughBehavior: aws.String("WHEN_NO_MATCH"), ContentHandling: agtypes.ContentHandlingStrategyConvertToText}); err != nil {
+		ins = append(ins, apiCall("apigateway", "PutIntegration", "OPTIONS "+pf.Path, func(ctx context.Context, x *executor) error {
+			_, err := x.c.APIGateway.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: aws.String(id.value), ResourceId: aws.String(resources[pf.Path]), HttpMethod: aws.String("OPTIONS"),
+				Type: agtypes.IntegrationTypeMock, RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+				PassthroughBehavior: aws.String("WHEN_NO_MATCH"), ContentHandling: agtypes.ContentHandlingStrategyConvertToText})
 			return err
-		}
-		params := map[string]string{}
-		for name, value := range pf.Headers {
-			params["method.response.header."+name] = "'" + value + "'"
-		}
-		if _, err := x.c.APIGateway.PutIntegrationResponse(ctx, &apigateway.PutIntegrationResponseInput{RestApiId: aws.String(id), ResourceId: aws.String(rid), HttpMethod: aws.String("OPTIONS"),
-			StatusCode: aws.String("200"), SelectionPattern: aws.String(""), ResponseParameters: params}); err != nil {
+		}).detailed("MOCK"), apiCall("apigateway", "PutIntegrationResponse", "OPTIONS "+pf.Path, func(ctx context.Context, x *executor) error {
+			params := map[string]string{}
+			for name, value := range pf.Headers {
+				params["method.response.header."+name] = "'" + value + "'"
+			}
+			_, err := x.c.APIGateway.PutIntegrationResponse(ctx, &apigateway.PutIntegrationResponseInput{RestApiId: aws.String(id.value), ResourceId: aws.String(resources[pf.Path]), HttpMethod: aws.String("OPTIONS"),
+				StatusCode: aws.String("200"), SelectionPattern: aws.String(""), ResponseParameters: params})
 			return err
-		}
+		}).detailed("200 with the CORS headers"))
 	}
-	return nil
+	return ins
 }
 
 func compressionDiffers(have *int32, want *int) bool {

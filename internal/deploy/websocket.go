@@ -66,44 +66,41 @@ func (pl *planner) websocketAPI(ctx context.Context, ws *appgraph.WebsocketAPI) 
 	// chosen by API Gateway: after a lost answer, the integration (one with
 	// the handler's URI that no route targets) or route (by its key) it
 	// made is adopted.
-	routes := func(ctx context.Context, x *executor, id string) error {
+	routes := func(id *runValue) []Instruction {
+		var ins []Instruction
 		for _, h := range handlers {
-			intID, err := x.createOnce(ctx, "integration", func(ctx context.Context) (string, error) {
-				out, err := x.c.APIGatewayV2.CreateIntegration(ctx, &apigatewayv2.CreateIntegrationInput{ApiId: aws.String(id), IntegrationType: v2types.IntegrationTypeAwsProxy,
-					IntegrationUri: aws.String(uri(h.fn)), ConnectionType: v2types.ConnectionTypeInternet, ContentHandlingStrategy: v2types.ContentHandlingStrategyConvertToText})
-				if err != nil {
-					return "", err
-				}
-				return deref(out.IntegrationId), nil
-			}, func(ctx context.Context) (string, error) { return x.unroutedIntegration(ctx, id, uri(h.fn)) })
-			if err != nil {
+			intID := &runValue{name: h.routeKey + ".integration_id"}
+			ins = append(ins, apiCall("apigatewayv2", "CreateIntegration", h.fn.FunctionName, func(ctx context.Context, x *executor) (err error) {
+				intID.value, err = x.createOnce(ctx, "integration", func(ctx context.Context) (string, error) {
+					out, err := x.c.APIGatewayV2.CreateIntegration(ctx, &apigatewayv2.CreateIntegrationInput{ApiId: aws.String(id.value), IntegrationType: v2types.IntegrationTypeAwsProxy,
+						IntegrationUri: aws.String(uri(h.fn)), ConnectionType: v2types.ConnectionTypeInternet, ContentHandlingStrategy: v2types.ContentHandlingStrategyConvertToText})
+					if err != nil {
+						return "", err
+					}
+					return deref(out.IntegrationId), nil
+				}, func(ctx context.Context) (string, error) { return x.unroutedIntegration(ctx, id.value, uri(h.fn)) })
+				return err
+			}).detailed("AWS_PROXY"), apiCall("apigatewayv2", "CreateRoute", h.routeKey, func(ctx context.Context, x *executor) error {
+				_, err := x.createOnce(ctx, "route", func(ctx context.Context) (string, error) {
+					out, err := x.c.APIGatewayV2.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: aws.String(id.value), RouteKey: aws.String(h.routeKey), Target: aws.String("integrations/" + intID.value)})
+					if err != nil {
+						return "", err
+					}
+					return deref(out.RouteId), nil
+				}, func(ctx context.Context) (string, error) { return x.routeByKey(ctx, id.value, h.routeKey) })
+				return err
+			}).detailed("target integrations/%s", intID))
+		}
+		return ins
+	}
+	createStage := func(id *runValue) Instruction {
+		return apiCall("apigatewayv2", "CreateStage", stage, func(ctx context.Context, x *executor) error {
+			_, err := x.c.APIGatewayV2.CreateStage(ctx, &apigatewayv2.CreateStageInput{ApiId: aws.String(id.value), StageName: aws.String(stage), AutoDeploy: aws.Bool(true)})
+			if err != nil && errorCode(err) != "ConflictException" {
 				return err
 			}
-			if _, err := x.createOnce(ctx, "route", func(ctx context.Context) (string, error) {
-				out, err := x.c.APIGatewayV2.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: aws.String(id), RouteKey: aws.String(h.routeKey), Target: aws.String("integrations/" + intID)})
-				if err != nil {
-					return "", err
-				}
-				return deref(out.RouteId), nil
-			}, func(ctx context.Context) (string, error) { return x.routeByKey(ctx, id, h.routeKey) }); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	routeCalls := func() []PlannedCall {
-		var calls []PlannedCall
-		for _, h := range handlers {
-			calls = append(calls, PlannedCall{"apigatewayv2", "CreateIntegration", h.fn.FunctionName}, PlannedCall{"apigatewayv2", "CreateRoute", h.routeKey})
-		}
-		return calls
-	}
-	createStage := func(ctx context.Context, x *executor, id string) error {
-		_, err := x.c.APIGatewayV2.CreateStage(ctx, &apigatewayv2.CreateStageInput{ApiId: aws.String(id), StageName: aws.String(stage), AutoDeploy: aws.Bool(true)})
-		if err != nil && errorCode(err) != "ConflictException" {
-			return err
-		}
-		return nil
+			return nil
+		}).detailed("auto-deploy")
 	}
 
 	recordedID := ""
@@ -116,36 +113,29 @@ func (pl *planner) websocketAPI(ctx context.Context, ws *appgraph.WebsocketAPI) 
 	}
 	dupSteps := duplicateV2APISteps(ws.ResourceName, "Websocket API", dups)
 	if found == nil {
-		calls := append([]PlannedCall{{"apigatewayv2", "CreateApi", ws.APIName}}, routeCalls()...)
-		calls = append(calls, PlannedCall{"apigatewayv2", "CreateStage", stage})
-		calls = append(calls, permissionCalls(perms("<new>"))...)
-		return append([]Step{{Resource: ws.ResourceName, Message: "Creating websocket API: " + ws.APIName, Calls: calls, run: func(ctx context.Context, x *executor) error {
-			id, err := x.createV2API(ctx, &apigatewayv2.CreateApiInput{Name: aws.String(ws.APIName), ProtocolType: v2types.ProtocolTypeWebsocket,
+		id := &runValue{name: ws.ResourceName + ".websocket_api_id"}
+		ins := []Instruction{apiCall("apigatewayv2", "CreateApi", ws.APIName, func(ctx context.Context, x *executor) (err error) {
+			id.value, err = x.createV2API(ctx, &apigatewayv2.CreateApiInput{Name: aws.String(ws.APIName), ProtocolType: v2types.ProtocolTypeWebsocket,
 				RouteSelectionExpression: aws.String("$request.body.action"), Tags: x.ownTags(ws.ResourceName)}, ws.ResourceName)
 			if err != nil {
 				return err
 			}
-			if err := x.record(ctx, record(id)); err != nil {
-				return err
-			}
-			if err := routes(ctx, x, id); err != nil {
-				return err
-			}
-			if err := createStage(ctx, x, id); err != nil {
-				return err
-			}
-			return x.addPermissions(ctx, perms(id))
-		}}}, dupSteps...), nil
+			return x.record(ctx, record(id.value))
+		}).detailed("WEBSOCKET; on a lost answer the API found by its tags is adopted")}
+		ins = append(ins, routes(id)...)
+		ins = append(ins, createStage(id))
+		ins = append(ins, newPermissionCalls(id, perms)...)
+		return append([]Step{{Resource: ws.ResourceName, Message: "Creating websocket API: " + ws.APIName, Instructions: ins}}, dupSteps...), nil
 	}
-	id := found.id
+	id := known(ws.ResourceName+".websocket_api_id", found.id)
 	tags := x.missingTags(found.tags, ws.ResourceName)
 
 	// Compare the routes and their integrations with the app's.
-	gotRoutes, err := x.c.APIGatewayV2.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: aws.String(id)})
+	gotRoutes, err := x.c.APIGatewayV2.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: aws.String(id.value)})
 	if err != nil {
 		return nil, fmt.Errorf("apigateway:GetRoutes %s: %w", id, err)
 	}
-	gotInts, err := x.c.APIGatewayV2.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(id)})
+	gotInts, err := x.c.APIGatewayV2.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(id.value)})
 	if err != nil {
 		return nil, fmt.Errorf("apigateway:GetIntegrations %s: %w", id, err)
 	}
@@ -164,68 +154,50 @@ func (pl *planner) websocketAPI(ctx context.Context, ws *appgraph.WebsocketAPI) 
 		current = current && found
 	}
 	needStage := false
-	if _, err := x.c.APIGatewayV2.GetStage(ctx, &apigatewayv2.GetStageInput{ApiId: aws.String(id), StageName: aws.String(stage)}); isNotFound(err) {
+	if _, err := x.c.APIGatewayV2.GetStage(ctx, &apigatewayv2.GetStageInput{ApiId: aws.String(id.value), StageName: aws.String(stage)}); isNotFound(err) {
 		needStage = true
 	} else if err != nil {
 		return nil, fmt.Errorf("apigateway:GetStage %s %s: %w", id, stage, err)
 	}
-	var calls []PlannedCall
-	if !current {
-		for _, r := range gotRoutes.Items {
-			calls = append(calls, PlannedCall{"apigatewayv2", "DeleteRoute", deref(r.RouteKey)})
-		}
-		for _, in := range gotInts.Items {
-			calls = append(calls, PlannedCall{"apigatewayv2", "DeleteIntegration", deref(in.IntegrationId)})
-		}
-		calls = append(calls, routeCalls()...)
-	}
-	if needStage {
-		calls = append(calls, PlannedCall{"apigatewayv2", "CreateStage", stage})
-	}
-	missing, err := x.missingPermissions(ctx, perms(id))
+	missing, err := x.missingPermissions(ctx, perms(id.value))
 	if err != nil {
 		return nil, err
 	}
-	calls = append(calls, permissionCalls(missing)...)
+	ins := []Instruction{recordIn(func() state.Record { return record(id.value) })}
 	if tags != nil {
-		calls = append(calls, PlannedCall{"apigatewayv2", "TagResource", id})
+		ins = append(ins, apiCall("apigatewayv2", "TagResource", id.value, func(ctx context.Context, x *executor) error { return x.tagV2(ctx, id.value, tags) }))
 	}
+	if !current {
+		for _, r := range gotRoutes.Items {
+			ins = append(ins, apiCall("apigatewayv2", "DeleteRoute", deref(r.RouteKey), func(ctx context.Context, x *executor) error {
+				if _, err := x.c.APIGatewayV2.DeleteRoute(ctx, &apigatewayv2.DeleteRouteInput{ApiId: aws.String(id.value), RouteId: r.RouteId}); err != nil && !isNotFound(err) {
+					return err
+				}
+				return nil
+			}))
+		}
+		for _, in := range gotInts.Items {
+			ins = append(ins, apiCall("apigatewayv2", "DeleteIntegration", deref(in.IntegrationId), func(ctx context.Context, x *executor) error {
+				if _, err := x.c.APIGatewayV2.DeleteIntegration(ctx, &apigatewayv2.DeleteIntegrationInput{ApiId: aws.String(id.value), IntegrationId: in.IntegrationId}); err != nil && !isNotFound(err) {
+					return err
+				}
+				return nil
+			}))
+		}
+		ins = append(ins, routes(id)...)
+	}
+	if needStage {
+		ins = append(ins, createStage(id))
+	}
+	ins = append(ins, permissionCalls(missing)...)
 	msg := ""
 	switch {
-	case recordedID != id:
-		msg = "Adopting websocket API: " + id + " (found by its tags; it had no record)"
+	case recordedID != id.value:
+		msg = "Adopting websocket API: " + id.value + " (found by its tags; it had no record)"
 	case !current:
 		msg = "Updating websocket API"
 	}
-	return append([]Step{{Resource: ws.ResourceName, Message: msg, Calls: calls, run: func(ctx context.Context, x *executor) error {
-		if err := x.record(ctx, record(id)); err != nil {
-			return err
-		}
-		if err := x.tagV2(ctx, id, tags); err != nil {
-			return err
-		}
-		if !current {
-			for _, r := range gotRoutes.Items {
-				if _, err := x.c.APIGatewayV2.DeleteRoute(ctx, &apigatewayv2.DeleteRouteInput{ApiId: aws.String(id), RouteId: r.RouteId}); err != nil && !isNotFound(err) {
-					return err
-				}
-			}
-			for _, in := range gotInts.Items {
-				if _, err := x.c.APIGatewayV2.DeleteIntegration(ctx, &apigatewayv2.DeleteIntegrationInput{ApiId: aws.String(id), IntegrationId: in.IntegrationId}); err != nil && !isNotFound(err) {
-					return err
-				}
-			}
-			if err := routes(ctx, x, id); err != nil {
-				return err
-			}
-		}
-		if needStage {
-			if err := createStage(ctx, x, id); err != nil {
-				return err
-			}
-		}
-		return x.addPermissions(ctx, perms(id))
-	}}}, dupSteps...), nil
+	return append([]Step{{Resource: ws.ResourceName, Message: msg, Instructions: ins}}, dupSteps...), nil
 }
 
 // unroutedIntegration returns an integration of the API with this URI
@@ -267,13 +239,5 @@ func (x *executor) routeByKey(ctx context.Context, apiID, key string) (string, e
 
 func sweepWebsocketAPI(rec state.Record) Step {
 	id := rec.Get("websocket_api_id")
-	return Step{Resource: rec.Name, Message: "Deleting Websocket API: " + id, Calls: []PlannedCall{{"apigatewayv2", "DeleteApi", id}},
-		run: func(ctx context.Context, x *executor) error {
-			if id != "" {
-				if _, err := x.c.APIGatewayV2.DeleteApi(ctx, &apigatewayv2.DeleteApiInput{ApiId: aws.String(id)}); err != nil && !isNotFound(err) {
-					return err
-				}
-			}
-			return x.forget(ctx, rec.Name)
-		}}
+	return Step{Resource: rec.Name, Message: "Deleting Websocket API: " + id, Instructions: []Instruction{deleteV2API(id), forgetIn(rec.Name)}}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gochalice/chalice/chalicetest/moto"
 	"github.com/gochalice/chalice/internal/deploy"
 	"github.com/gochalice/chalice/internal/deploy/awsapi"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/gochalice/chalice/packager"
 )
 
@@ -68,7 +69,7 @@ func TestDeployWebsocketAPIAgainstMoto(t *testing.T) {
 	opts := func(b *packager.Built) *deploy.Options {
 		out.Reset()
 		rec.Reset()
-		return &deploy.Options{ProjectDir: dir, Out: &out, Recorder: rec, Retry: fast, Built: b}
+		return &deploy.Options{ProjectDir: dir, Reporter: report.New(&out), Recorder: rec, Retry: fast, Built: b}
 	}
 	routeKeys := func(id string) []string {
 		routes, err := v2.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: aws.String(id)})
@@ -96,9 +97,11 @@ func TestDeployWebsocketAPIAgainstMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := deploy.Deploy(ctx, opts(built)); err != nil {
+	res, err := deploy.Deploy(ctx, opts(built))
+	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
+	deploy.WriteSummary(&out, res.Resources)
 	if n := len(rec.Mutating()); n != plan.MutatingCalls() {
 		t.Errorf("plan announced %d mutating calls, deploy made %d: %v", plan.MutatingCalls(), n, mutating(rec))
 	}

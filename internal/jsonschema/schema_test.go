@@ -52,8 +52,8 @@ type User struct {
 	Note     struct {
 		Text string `json:"text" validate:"required"`
 	} `json:"note"`
-	Active  bool `json:"active" validate:"required"`
-	private int
+	Active  bool   `json:"active" validate:"required"`
+	private int    //lint:ignore U1000 unexported fields have no schema
 	Skipped string `json:"-"`
 }
 

@@ -27,72 +27,75 @@ const (
 	responseSizeErrorType = "Function.ResponseSizeTooLarge"
 )
 
-// routes returns the worker's Runtime API (and minimal Extensions API).
-func (w *worker) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", w.handleNext)
-	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", w.handleResponse)
-	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", w.handleError)
-	mux.HandleFunc("POST /2018-06-01/runtime/init/error", w.handleInitError)
-	mux.HandleFunc("POST /2020-01-01/extension/register", w.handleExtensionRegister)
-	mux.HandleFunc("GET /2020-01-01/extension/event/next", w.handleExtensionNext)
-	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) {
-		writeError(rw, http.StatusNotFound, "NotFound", fmt.Sprintf("no such runtime API endpoint: %s %s", r.Method, r.URL.Path))
-	})
-	return mux
-}
-
-// handleNext blocks until an invocation is assigned to the worker and
-// returns it, or answers 410 Gone when the worker is stopping.
-func (w *worker) handleNext(rw http.ResponseWriter, r *http.Request) {
+// handleNext answers GET /invocation/next: with the invocation assigned
+// to the worker if there is one, 410 Gone if the worker is stopping, and
+// otherwise later: the connection becomes the worker's poller, and assign
+// writes the next invocation straight into it.
+func (w *worker) handleNext(c *apiConn) bool {
 	w.readyOnce.Do(func() {
 		w.mu.Lock()
 		w.polled = true
 		w.mu.Unlock()
 		close(w.ready)
 	})
-	for {
-		select {
-		case inv := <-w.next:
-			if r.Context().Err() != nil {
-				w.requeue(inv) // the runtime hung up (it is probably dying)
-				return
-			}
-			if !w.take(inv) {
-				continue
-			}
-			h := rw.Header()
-			h.Set(headerRequestID, inv.id)
-			h.Set(headerDeadlineMS, strconv.FormatInt(inv.deadline.UnixMilli(), 10))
-			h.Set(headerFunctionARN, w.pool.cfg.FunctionARN)
-			h.Set(headerTraceID, inv.traceID)
-			if inv.clientContext != "" {
-				h.Set(headerClientContext, inv.clientContext)
-			}
-			if inv.cognitoIdentity != "" {
-				h.Set(headerCognitoIdentity, inv.cognitoIdentity)
-			}
-			h.Set("Content-Type", "application/json")
-			h.Set("Content-Length", strconv.Itoa(len(inv.payload)))
-			rw.WriteHeader(http.StatusOK)
-			_, _ = rw.Write(inv.payload) // a failed write surfaces as a crash or timeout
-			return
-		case <-w.stop:
-			writeError(rw, http.StatusGone, "Runtime.ShuttingDown", "the execution environment is shutting down")
-			return
-		case <-r.Context().Done():
-			return
+	w.mu.Lock()
+	switch {
+	case w.reason != notStopping || w.dead:
+		w.mu.Unlock()
+		_ = c.writeGone(false)
+		return false
+	case w.inv != nil && !w.inv.taken:
+		inv := w.inv
+		if !w.takeLocked(inv) {
+			break // expire is failing it; poll on
 		}
+		c.wmu.Lock()
+		w.mu.Unlock()
+		err := c.writeInvocation(inv)
+		c.wmu.Unlock()
+		if err != nil {
+			w.undeliver(inv)
+			return false
+		}
+		return true
 	}
+	w.poller = c
+	w.mu.Unlock()
+	return true
+}
+
+// writeInvocation answers a /next poll with inv; c.wmu must be held.
+func (c *apiConn) writeInvocation(inv *invocation) error {
+	arn := c.w.pool.cfg.FunctionARN
+	return c.writeAnswer(http.StatusOK, func(b []byte) []byte {
+		b = appendHeader(b, headerRequestID, inv.id)
+		b = append(b, headerDeadlineMS+": "...)
+		b = strconv.AppendInt(b, inv.deadline.UnixMilli(), 10)
+		b = append(b, "\r\n"...)
+		b = appendHeader(b, headerFunctionARN, arn)
+		b = appendHeader(b, headerTraceID, inv.traceID)
+		if inv.clientContext != "" {
+			b = appendHeader(b, headerClientContext, inv.clientContext)
+		}
+		if inv.cognitoIdentity != "" {
+			b = appendHeader(b, headerCognitoIdentity, inv.cognitoIdentity)
+		}
+		return b
+	}, inv.payload, false, true)
+}
+
+// writeGone answers a /next poll of a stopping worker; locked says the
+// caller holds c.wmu.
+func (c *apiConn) writeGone(locked bool) error {
+	body, _ := json.Marshal(map[string]string{"errorMessage": "the execution environment is shutting down", "errorType": "Runtime.ShuttingDown"})
+	return c.writeAnswer(http.StatusGone, nil, body, false, locked)
 }
 
 // handleResponse completes the running invocation with its response.
-func (w *worker) handleResponse(rw http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
+func (w *worker) handleResponse(c *apiConn, r *http.Request, id string) bool {
 	inv := w.running(id)
 	if inv == nil {
-		writeInvalidRequestID(rw, id)
-		return
+		return writeInvalidRequestID(c, id)
 	}
 	body, size, err := readBody(r.Body, MaxPayloadSize)
 	switch {
@@ -100,10 +103,9 @@ func (w *worker) handleResponse(rw http.ResponseWriter, r *http.Request) {
 		// Lambda's own wording, which names the size and the limit.
 		msg := fmt.Sprintf("Response payload size (%d bytes) exceeded maximum allowed payload size (%d bytes).", size, MaxPayloadSize)
 		w.finish(inv, outcome{err: &FunctionError{Function: w.pool.cfg.Function, Message: msg, Type: responseSizeErrorType}})
-		writeError(rw, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", msg)
-		return
+		return c.writeError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", msg, false) == nil
 	case err != nil:
-		return // the runtime went away mid-request; its exit settles inv
+		return false // the runtime went away mid-request; its exit settles inv
 	}
 	out := outcome{body: body}
 	if typ := r.Trailer.Get(trailerErrorType); typ != "" {
@@ -112,31 +114,33 @@ func (w *worker) handleResponse(rw http.ResponseWriter, r *http.Request) {
 		raw, _ := base64.StdEncoding.DecodeString(r.Trailer.Get(trailerErrorBody))
 		out = outcome{err: w.functionError(raw, typ)}
 	}
+	// Accepted first: the runtime's next poll is then on its way while the
+	// invoking goroutine takes the outcome.
+	ok := writeAccepted(c)
 	w.finish(inv, out)
-	writeAccepted(rw)
+	return ok
 }
 
 // handleError completes the running invocation with the function's error.
-func (w *worker) handleError(rw http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
+func (w *worker) handleError(c *apiConn, r *http.Request, id string) bool {
 	inv := w.running(id)
 	if inv == nil {
-		writeInvalidRequestID(rw, id)
-		return
+		return writeInvalidRequestID(c, id)
 	}
 	body, _, err := readBody(r.Body, MaxPayloadSize)
 	if err != nil && !errors.Is(err, errTooLarge) {
-		return
+		return false
 	}
+	ok := writeAccepted(c)
 	w.finish(inv, outcome{err: w.functionError(body, r.Header.Get(headerErrorType))})
-	writeAccepted(rw)
+	return ok
 }
 
 // handleInitError records the runtime's init failure and stops the worker.
-func (w *worker) handleInitError(rw http.ResponseWriter, r *http.Request) {
+func (w *worker) handleInitError(c *apiConn, r *http.Request) bool {
 	body, _, err := readBody(r.Body, MaxPayloadSize)
 	if err != nil && !errors.Is(err, errTooLarge) {
-		return
+		return false
 	}
 	fe := decodeFunctionError(body, r.Header.Get(headerErrorType))
 	ie := &InitError{Function: w.pool.cfg.Function, Message: fe.Message, Type: fe.Type}
@@ -145,28 +149,30 @@ func (w *worker) handleInitError(rw http.ResponseWriter, r *http.Request) {
 		w.initErr = ie
 	}
 	w.mu.Unlock()
-	writeAccepted(rw)
+	ok := writeAccepted(c)
 	w.terminate(stopInitError, ie)
+	return ok
 }
 
 // handleExtensionRegister accepts an extension registration, which
 // aws-lambda-go makes for lambda.WithEnableSIGTERM.
-func (w *worker) handleExtensionRegister(rw http.ResponseWriter, r *http.Request) {
+func (w *worker) handleExtensionRegister(c *apiConn, r *http.Request) bool {
 	_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
-	rw.Header().Set(headerExtensionID, newRequestID())
-	writeJSON(rw, http.StatusOK, map[string]string{
+	body, _ := json.Marshal(map[string]string{
 		"functionName":    w.pool.cfg.Function,
 		"functionVersion": "$LATEST",
 		"handler":         w.pool.cfg.Function,
 	})
+	id := newRequestID()
+	return c.writeAnswer(http.StatusOK, func(b []byte) []byte { return appendHeader(b, headerExtensionID, id) }, body, false, false) == nil
 }
 
 // handleExtensionNext blocks until the worker stops, then sends SHUTDOWN.
-func (w *worker) handleExtensionNext(rw http.ResponseWriter, r *http.Request) {
+func (w *worker) handleExtensionNext(c *apiConn) bool {
 	select {
 	case <-w.stop:
-	case <-r.Context().Done():
-		return
+	case <-c.closed:
+		return false
 	}
 	w.mu.Lock()
 	reason := w.reason
@@ -178,11 +184,11 @@ func (w *worker) handleExtensionNext(rw http.ResponseWriter, r *http.Request) {
 	case notStopping, stopInitError:
 		shutdownReason = "failure"
 	}
-	writeJSON(rw, http.StatusOK, map[string]any{
+	return c.writeJSON(http.StatusOK, map[string]any{
 		"eventType":      "SHUTDOWN",
 		"shutdownReason": shutdownReason,
 		"deadlineMs":     time.Now().Add(shutdownGrace).UnixMilli(),
-	})
+	}, false) == nil
 }
 
 // functionError is decodeFunctionError naming the worker's function.
@@ -231,26 +237,25 @@ func readBody(r io.Reader, limit int) ([]byte, int64, error) {
 	return b[:limit], int64(len(b)) + rest, errTooLarge
 }
 
-func writeAccepted(rw http.ResponseWriter) {
-	writeJSON(rw, http.StatusAccepted, map[string]string{"status": "OK"})
+var acceptedBody = []byte(`{"status":"OK"}`)
+
+func writeAccepted(c *apiConn) bool {
+	return c.writeAnswer(http.StatusAccepted, nil, acceptedBody, false, false) == nil
 }
 
-func writeInvalidRequestID(rw http.ResponseWriter, id string) {
-	writeError(rw, http.StatusBadRequest, "InvalidRequestID", fmt.Sprintf("invalid request ID %q: no such invocation in progress", id))
+func writeInvalidRequestID(c *apiConn, id string) bool {
+	return c.writeError(http.StatusBadRequest, "InvalidRequestID", fmt.Sprintf("invalid request ID %q: no such invocation in progress", id), false) == nil
 }
 
 // writeError writes a Runtime API error: {"errorMessage", "errorType"}.
-func writeError(rw http.ResponseWriter, status int, typ, msg string) {
-	writeJSON(rw, status, map[string]string{"errorMessage": msg, "errorType": typ})
+func (c *apiConn) writeError(status int, typ, msg string, closeConn bool) error {
+	return c.writeJSON(status, map[string]string{"errorMessage": msg, "errorType": typ}, closeConn)
 }
 
-func writeJSON(rw http.ResponseWriter, status int, v any) {
+func (c *apiConn) writeJSON(status int, v any, closeConn bool) error {
 	b, err := json.Marshal(v)
 	if err != nil {
-		http.Error(rw, err.Error(), http.StatusInternalServerError)
-		return
+		return fmt.Errorf("runtime API answer: %w", err)
 	}
-	rw.Header().Set("Content-Type", "application/json")
-	rw.WriteHeader(status)
-	_, _ = rw.Write(b)
+	return c.writeAnswer(status, nil, b, closeConn, false)
 }

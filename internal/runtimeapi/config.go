@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -165,7 +166,24 @@ func resolve(cfg Config) (settings, error) {
 		"LAMBDA_TASK_ROOT="+cfg.Dir,
 		"TZ=:UTC",
 	)
+	if lookupEnv(env, "GOMAXPROCS") == "" {
+		env = append(env, "GOMAXPROCS="+strconv.Itoa(workerProcs(cfg.MemoryMB, runtime.NumCPU())))
+	}
 	return settings{Config: cfg, env: env}, nil
+}
+
+// vCPUMemoryMB is the memory size at which Lambda gives a function the
+// equivalent of one full vCPU; CPU share grows in proportion to memory.
+const vCPUMemoryMB = 1769
+
+// workerProcs is the GOMAXPROCS a worker runs with unless its environment
+// sets one: the vCPUs its memory size buys on Lambda (one per 1,769 MB,
+// rounded up, at most cpus). A worker runs one invocation at a time, and
+// many share a developer machine's cores: one thread each keeps the
+// runtime's goroutine hand-offs on one thread instead of waking others.
+func workerProcs(memoryMB, cpus int) int {
+	n := (memoryMB + vCPUMemoryMB - 1) / vCPUMemoryMB
+	return max(1, min(n, cpus))
 }
 
 // checkBinary returns the absolute path of an existing executable file.

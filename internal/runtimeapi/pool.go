@@ -23,8 +23,11 @@ type Pool struct {
 	live    int       // workers starting, idle or busy: counts against MaxWorkers
 	idle    []*worker // LIFO, so the most recently used (warmest) worker goes first
 	workers map[*worker]struct{}
-	waiters int           // Invoke calls waiting for a worker
-	changed chan struct{} // closed and replaced when a worker becomes idle or a slot frees
+	// waitq holds the Invoke calls waiting for a worker, oldest first. A
+	// worker that becomes idle is handed to the oldest one directly, and a
+	// slot that frees up wakes one (with nil: it may start a worker), so
+	// each release wakes one goroutine, not every waiter.
+	waitq []chan *worker
 
 	wg sync.WaitGroup // one per live worker, released when its process is reaped
 
@@ -53,7 +56,6 @@ func NewPool(cfg Config) (*Pool, error) {
 	p := &Pool{
 		cfg:     s,
 		workers: make(map[*worker]struct{}),
-		changed: make(chan struct{}),
 	}
 	p.stdout, p.stderr = outputWriters(s.Stdout, s.Stderr)
 	return p, nil
@@ -174,19 +176,33 @@ func (p *Pool) acquire(ctx context.Context) (w *worker, fresh bool, err error) {
 			}
 			return w, true, nil
 		}
-		p.waiters++
-		ch := p.changed
+		ch := make(chan *worker, 1)
+		p.waitq = append(p.waitq, ch)
 		p.mu.Unlock()
 		select {
-		case <-ch:
+		case w := <-ch:
+			if w != nil {
+				return w, false, nil
+			}
 		case <-ctx.Done():
 			p.mu.Lock()
-			p.waiters--
-			p.mu.Unlock()
+			if i := slices.Index(p.waitq, ch); i >= 0 {
+				p.waitq = slices.Delete(p.waitq, i, i+1)
+				p.mu.Unlock()
+			} else {
+				// Handed a worker or a slot meanwhile: pass it on.
+				w := <-ch
+				if w == nil {
+					p.wakeLocked(nil)
+				}
+				p.mu.Unlock()
+				if w != nil {
+					p.release(w)
+				}
+			}
 			return nil, false, p.ctxError(ctx)
 		}
 		p.mu.Lock()
-		p.waiters--
 	}
 }
 
@@ -205,17 +221,23 @@ func (p *Pool) reserveLocked() bool {
 func (p *Pool) unreserve() {
 	p.mu.Lock()
 	p.live--
-	p.notifyLocked()
+	p.wakeLocked(nil)
 	p.mu.Unlock()
 	p.wg.Done()
 }
 
-// notifyLocked wakes the Invoke calls waiting for a worker.
-func (p *Pool) notifyLocked() {
-	if p.waiters > 0 {
-		close(p.changed)
-		p.changed = make(chan struct{})
+// wakeLocked hands w to the oldest waiting Invoke call or, with w nil,
+// tells it to try again (a slot is free, or the pool closed); p.mu must be
+// held. It reports whether anyone was waiting.
+func (p *Pool) wakeLocked(w *worker) bool {
+	if len(p.waitq) == 0 {
+		return false
 	}
+	ch := p.waitq[0]
+	p.waitq[0] = nil
+	p.waitq = p.waitq[1:]
+	ch <- w // capacity 1, and each channel is handed one value
+	return true
 }
 
 // start starts a worker in a slot already reserved.
@@ -244,8 +266,9 @@ func (p *Pool) release(w *worker) {
 	if p.closed || !w.usable() {
 		return
 	}
-	p.idle = append(p.idle, w)
-	p.notifyLocked()
+	if !p.wakeLocked(w) {
+		p.idle = append(p.idle, w)
+	}
 }
 
 // discard forgets a worker whose process has exited. Its slot is freed or,
@@ -267,7 +290,7 @@ func (p *Pool) discard(w *worker, crashed, replace bool) {
 		return
 	}
 	p.live--
-	p.notifyLocked()
+	p.wakeLocked(nil)
 	p.mu.Unlock()
 }
 
@@ -338,7 +361,8 @@ func (p *Pool) Close() error {
 	for w := range p.workers {
 		ws = append(ws, w)
 	}
-	p.notifyLocked()
+	for p.wakeLocked(nil) {
+	}
 	p.mu.Unlock()
 
 	for _, w := range ws {

@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"slices"
@@ -74,22 +72,23 @@ const (
 // worker is one process of the app binary and the Runtime API endpoint it
 // talks to. It runs at most one invocation at a time.
 type worker struct {
-	pool   *Pool
-	cmd    *exec.Cmd
-	srv    *http.Server
-	served chan struct{} // closed when srv.Serve has returned
-	tail   *tailBuffer   // last bytes of stderr, for CrashError
-	pipes  []*outputPipe // stdout/stderr copiers, drained after exit
+	pool  *Pool
+	cmd   *exec.Cmd
+	ln    net.Listener   // the Runtime API's
+	conns sync.WaitGroup // the accept loop and one per open connection
+	tail  *tailBuffer    // last bytes of stderr, for CrashError
+	pipes []*outputPipe  // stdout/stderr copiers, drained after exit
 
-	next      chan *invocation // the assigned invocation, for /next; capacity 1
-	ready     chan struct{}    // closed on the first /next poll
-	stop      chan struct{}    // closed when the worker is stopping or has exited
-	exited    chan struct{}    // closed once the process has been reaped
+	ready     chan struct{} // closed on the first /next poll
+	stop      chan struct{} // closed when the worker is stopping or has exited
+	exited    chan struct{} // closed once the process has been reaped
 	readyOnce sync.Once
 	stopOnce  sync.Once
 
 	mu        sync.Mutex
 	inv       *invocation // assigned (pending or taken); nil when idle
+	poller    *apiConn    // a connection whose /next awaits an invocation
+	open      map[*apiConn]struct{}
 	timer     *time.Timer // timeout of inv
 	polled    bool        // the runtime has polled /next at least once
 	invoked   bool        // the runtime has taken at least one invocation
@@ -100,8 +99,6 @@ type worker struct {
 	killTimer *time.Timer // SIGKILL after SIGTERM
 }
 
-var discardLogger = log.New(io.Discard, "", 0)
-
 // startWorker starts a process of the app binary with its own Runtime API
 // listener.
 func startWorker(p *Pool) (*worker, error) {
@@ -111,9 +108,9 @@ func startWorker(p *Pool) (*worker, error) {
 	}
 	w := &worker{
 		pool:   p,
-		served: make(chan struct{}),
+		ln:     ln,
+		open:   make(map[*apiConn]struct{}),
 		tail:   newTailBuffer(stderrTailSize),
-		next:   make(chan *invocation, 1),
 		ready:  make(chan struct{}),
 		stop:   make(chan struct{}),
 		exited: make(chan struct{}),
@@ -154,23 +151,13 @@ func startWorker(p *Pool) (*worker, error) {
 		o.w.Close() // the child has its own copy
 	}
 	w.cmd = cmd
-	w.srv = &http.Server{
-		Handler:     onlyFrom(cmd.Process.Pid, w.routes()),
-		ConnContext: withPeer,
-		ErrorLog:    discardLogger,
-		// Headers must arrive promptly. There is deliberately no
-		// WriteTimeout, whose deadline runs from the request: /next is a
-		// long poll answered whenever an invocation comes, maybe hours
-		// later. Nor a ReadTimeout: a streamed response (aws-lambda-go
-		// posts an io.Reader chunked) lasts as long as the function
-		// writes it, which the function timeout bounds. Only the worker
-		// process is served (onlyFrom), so slow bodies can only be its own.
-		ReadHeaderTimeout: 10 * time.Second,
-	}
-	go func() {
-		defer close(w.served)
-		_ = w.srv.Serve(ln) // returns http.ErrServerClosed after Close
-	}()
+	// Only the worker process is served (checkPeer). Headers must arrive
+	// promptly; bodies have no deadline: /next is a long poll answered
+	// whenever an invocation comes, maybe hours later, and a streamed
+	// response (aws-lambda-go posts an io.Reader chunked) lasts as long as
+	// the function writes it, which the function timeout bounds.
+	w.conns.Add(1)
+	go w.accept(ln)
 	return w, nil
 }
 
@@ -202,8 +189,7 @@ func (w *worker) wait() {
 	w.mu.Unlock()
 
 	w.closeStop()
-	w.srv.Close()
-	<-w.served
+	w.closeConns()
 	// A worker that served invocations and then crashed or timed out is
 	// replaced at once; one that never took an invocation (it failed in
 	// init, or died before its first) is not, so a broken build cannot
@@ -226,23 +212,45 @@ func (w *worker) wait() {
 	}
 }
 
-// assign hands inv to the worker, for the runtime to take from /next, and
-// starts its timeout. It fails if the worker is stopping, dead or busy.
+// assign hands inv to the worker and starts its timeout. If the runtime
+// is already waiting in /next, the invocation is written into that poll's
+// answer at once, by the calling goroutine; otherwise the runtime takes it
+// from its next poll. It fails if the worker is stopping, dead or busy.
 func (w *worker) assign(inv *invocation) bool {
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	if w.dead || w.reason != notStopping || w.inv != nil {
+		w.mu.Unlock()
 		return false
 	}
 	w.inv = inv
 	w.timer = time.AfterFunc(w.pool.cfg.Timeout, func() { w.expire(inv) })
-	select {
-	case w.next <- inv:
-	default: // unreachable: only the assigned invocation is ever queued
-		<-w.next
-		w.next <- inv
+	c := w.poller
+	if c == nil {
+		w.mu.Unlock()
+		return true
+	}
+	w.poller = nil
+	w.takeLocked(inv) // cannot fail: the timer was just started
+	c.wmu.Lock()
+	w.mu.Unlock()
+	err := c.writeInvocation(inv)
+	c.wmu.Unlock()
+	if err != nil {
+		w.undeliver(inv)
 	}
 	return true
+}
+
+// undeliver puts back an invocation whose /next answer could not be
+// written (the runtime's connection was gone): it is pending again, for a
+// later poll, or for wait to redeliver elsewhere once the process exits.
+func (w *worker) undeliver(inv *invocation) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.inv == inv && inv.taken {
+		inv.taken = false
+		w.pool.invocations.Add(-1)
+	}
 }
 
 // withdraw takes back an invocation the runtime has not taken yet (its
@@ -255,21 +263,16 @@ func (w *worker) withdraw(inv *invocation) {
 	}
 	w.inv = nil
 	w.timer.Stop()
-	select {
-	case <-w.next:
-	default:
-	}
 	w.mu.Unlock()
 	w.pool.release(w)
 }
 
-// take marks inv as taken by the runtime from /next, sets its deadline and
-// restarts its timeout. It fails for a withdrawn or expired invocation.
-func (w *worker) take(inv *invocation) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+// takeLocked marks inv as taken by the runtime from /next, sets its
+// deadline and restarts its timeout; w.mu must be held. It fails for an
+// invocation that expire is already failing.
+func (w *worker) takeLocked(inv *invocation) bool {
 	if w.inv != inv || inv.taken || !w.timer.Stop() {
-		return false // withdrawn, or expire is already failing it
+		return false
 	}
 	timeout := w.pool.cfg.Timeout
 	inv.taken = true
@@ -278,19 +281,6 @@ func (w *worker) take(inv *invocation) bool {
 	w.timer.Reset(timeout)
 	w.pool.invocations.Add(1)
 	return true
-}
-
-// requeue puts back an invocation that /next received but could not
-// deliver because the runtime's connection was already gone.
-func (w *worker) requeue(inv *invocation) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.inv == inv && !inv.taken {
-		select {
-		case w.next <- inv:
-		default:
-		}
-	}
 }
 
 // running returns the taken invocation with the given request ID.
@@ -339,6 +329,7 @@ func (w *worker) expire(inv *invocation) {
 // kill stops the worker's process group with SIGKILL.
 func (w *worker) kill() {
 	w.closeStop()
+	w.releasePoller()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !w.dead {
@@ -374,12 +365,45 @@ func (w *worker) terminate(reason stopReason, invErr error) {
 		w.killTimer = time.AfterFunc(shutdownGrace, w.kill)
 	}
 	w.mu.Unlock()
+	w.releasePoller()
 	if inv != nil {
 		inv.done <- outcome{err: invErr}
 	}
 }
 
 func (w *worker) closeStop() { w.stopOnce.Do(func() { close(w.stop) }) }
+
+// releasePoller answers 410 Gone to the /next poll waiting on a worker that
+// is stopping; w.mu must not be held.
+func (w *worker) releasePoller() {
+	w.mu.Lock()
+	c := w.poller
+	w.poller = nil
+	if c == nil {
+		w.mu.Unlock()
+		return
+	}
+	c.wmu.Lock()
+	w.mu.Unlock()
+	_ = c.writeGone(true)
+	c.wmu.Unlock()
+}
+
+// closeConns closes the Runtime API's listener and connections and waits
+// for their goroutines.
+func (w *worker) closeConns() {
+	w.ln.Close()
+	w.mu.Lock()
+	open := make([]*apiConn, 0, len(w.open))
+	for c := range w.open {
+		open = append(open, c)
+	}
+	w.mu.Unlock()
+	for _, c := range open {
+		c.close()
+	}
+	w.conns.Wait()
+}
 
 // usable reports whether the worker can take invocations.
 func (w *worker) usable() bool {

@@ -138,6 +138,8 @@ func Generate(app *appgraph.Application, opts Options) (*Template, error) {
 	for _, r := range app.Resources() {
 		var err error
 		switch r := r.(type) {
+		case *appgraph.Declared:
+			err = g.declared(r)
 		case *appgraph.Role:
 			err = g.role(r)
 		case *appgraph.Function:
@@ -220,6 +222,21 @@ func (g *generator) role(r *appgraph.Role) error {
 	if !ok || policy == nil {
 		policy = LogsPolicy()
 	}
+	if len(r.Uses) > 0 {
+		// A copy as plain JSON values, whatever type the policy came as.
+		raw, err := json.Marshal(policy)
+		if err != nil {
+			return fmt.Errorf("sam: role %s: policy: %w", r.ResourceName, err)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(raw, &doc); err != nil || doc == nil {
+			return fmt.Errorf("sam: role %s: the policy is not a JSON object", r.ResourceName)
+		}
+		if err := g.usePolicy(r, doc); err != nil {
+			return err
+		}
+		policy = doc
+	}
 	g.add(id, resource("AWS::IAM::Role", map[string]any{
 		"AssumeRolePolicyDocument": deepCopy(appgraph.LambdaTrustPolicy),
 		"Policies":                 []any{map[string]any{"PolicyDocument": policy, "PolicyName": id + "Policy"}},
@@ -266,8 +283,12 @@ func (g *generator) function(fn *appgraph.Function) error {
 		"Timeout":       fc.Timeout,
 		"MemorySize":    fc.MemorySize,
 	}
-	if len(fc.EnvironmentVariables) > 0 {
-		props["Environment"] = map[string]any{"Variables": stringMap(fc.EnvironmentVariables)}
+	if len(fc.EnvironmentVariables) > 0 || len(fn.Uses) > 0 {
+		vars := stringMap(fc.EnvironmentVariables)
+		if err := g.useEnvironment(fn, vars); err != nil {
+			return err
+		}
+		props["Environment"] = map[string]any{"Variables": vars}
 	}
 	if len(fc.SecurityGroupIDs) > 0 && len(fc.SubnetIDs) > 0 {
 		props["VpcConfig"] = map[string]any{
@@ -316,7 +337,13 @@ var snsARN = regexp.MustCompile(`^arn:aws[a-z\-]*:sns:`)
 
 func (g *generator) event(ev *appgraph.EventSource) error {
 	src := ev.Source
-	if src.Type == manifest.SourceS3 {
+	var res *appgraph.Declared
+	if src.Resource != "" {
+		if res = g.app.DeclaredResource(src.Resource); res == nil {
+			return fmt.Errorf("sam: event source %s: resource %q is not declared", ev.ResourceName, src.Resource)
+		}
+	}
+	if src.Type == manifest.SourceS3 && res == nil {
 		return &S3Error{Function: ev.Function.ResourceName}
 	}
 	fnID, err := g.functionID(ev.Function)
@@ -352,16 +379,56 @@ func (g *generator) event(ev *appgraph.EventSource) error {
 			return fmt.Errorf("sam: event source %s: event pattern: %w", ev.ResourceName, err)
 		}
 		props["Pattern"] = pattern
+		if res != nil {
+			if props["EventBusName"], err = g.declaredRef(res, appgraph.AttrName); err != nil {
+				return err
+			}
+		}
+	case manifest.SourceS3:
+		// S3 notifications reach a function only from a bucket of the
+		// same template: a declared bucket.
+		typ = "S3"
+		bucketID, err := LogicalID(res.ResourceName)
+		if err != nil {
+			return err
+		}
+		props["Bucket"] = map[string]any{"Ref": bucketID} // what SAM asks for
+		if res.Adopted {
+			return fmt.Errorf("sam: s3 handler %s: bucket %q is adopted by name, and SAM can only subscribe a function to a bucket of its template; remove the name from the stage's resources.%s or use deploy", ev.Function.ResourceName, res.Spec.Name, res.Spec.Name)
+		}
+		evs := make([]any, len(src.Events))
+		for i, e := range src.Events {
+			evs[i] = e
+		}
+		props["Events"] = evs
+		var rules []any
+		if src.Prefix != "" {
+			rules = append(rules, map[string]any{"Name": "prefix", "Value": src.Prefix})
+		}
+		if src.Suffix != "" {
+			rules = append(rules, map[string]any{"Name": "suffix", "Value": src.Suffix})
+		}
+		if len(rules) > 0 {
+			props["Filter"] = map[string]any{"S3Key": map[string]any{"Rules": rules}}
+		}
 	case manifest.SourceSNS:
 		typ = "SNS"
-		if snsARN.MatchString(src.Topic) {
+		if res != nil {
+			if props["Topic"], err = g.declaredRef(res, appgraph.AttrARN); err != nil {
+				return err
+			}
+		} else if snsARN.MatchString(src.Topic) {
 			props["Topic"] = src.Topic
 		} else {
 			props["Topic"] = map[string]any{"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:" + src.Topic}
 		}
 	case manifest.SourceSQS:
 		typ = "SQS"
-		if src.QueueARN != "" {
+		if res != nil {
+			if props["Queue"], err = g.declaredRef(res, appgraph.AttrARN); err != nil {
+				return err
+			}
+		} else if src.QueueARN != "" {
 			props["Queue"] = src.QueueARN
 		} else {
 			props["Queue"] = map[string]any{"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:" + src.Queue}
@@ -378,6 +445,11 @@ func (g *generator) event(ev *appgraph.EventSource) error {
 	case manifest.SourceDynamoDB:
 		typ = "DynamoDB"
 		props["Stream"] = src.StreamARN
+		if res != nil {
+			if props["Stream"], err = g.declaredRef(res, appgraph.AttrStreamARN); err != nil {
+				return err
+			}
+		}
 		g.streamProps(props, src)
 	default:
 		return fmt.Errorf("sam: event source %s has unsupported type %q", ev.ResourceName, src.Type)

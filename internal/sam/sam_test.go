@@ -156,7 +156,7 @@ func buildApp(t *testing.T, m *manifest.Manifest, configJSON string, files map[s
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := appgraph.Build(appgraph.Input{Manifest: m, Config: cfg, Stage: "dev", ProjectDir: dir})
+	app, err := appgraph.Build(appgraph.Input{Manifest: m, Config: cfg, Stage: "dev", ProjectDir: dir, DeclaredResources: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,6 +249,11 @@ func variants(t *testing.T) map[string]*Template {
 
 	// Typed routes with API Gateway request validation (typed_test.go).
 	out["typed"] = generate(t, typedApp(t), Options{})
+
+	// Declared resources of every kind, one adopted by name
+	// (declared_test.go).
+	out["resources"] = generate(t, resourcesApp(t), Options{Policies: map[string]any{
+		"default-role": policygen.Generate(nil, policygen.Traits{})}})
 	return out
 }
 

@@ -63,6 +63,8 @@ func Generate(app *appgraph.Application, opts Options) (map[string]any, error) {
 	for _, r := range app.Resources() {
 		var err error
 		switch r := r.(type) {
+		case *appgraph.Declared:
+			err = g.declared(r)
 		case *appgraph.Role:
 			err = g.role(r)
 		case *appgraph.Function:
@@ -180,6 +182,10 @@ func (g *generator) role(r *appgraph.Role) error {
 	if err != nil {
 		return err
 	}
+	policy, err = withUses(r, policy)
+	if err != nil {
+		return err
+	}
 	doc, err := jsonString(policy)
 	if err != nil {
 		return fmt.Errorf("terraform: role %s: policy: %w", r.ResourceName, err)
@@ -229,8 +235,12 @@ func (g *generator) function(fn *appgraph.Function) error {
 	if fc.ReservedConcurrency != nil {
 		body["reserved_concurrent_executions"] = *fc.ReservedConcurrency
 	}
-	if len(fc.EnvironmentVariables) > 0 {
-		body["environment"] = map[string]any{"variables": fc.EnvironmentVariables}
+	if len(fc.EnvironmentVariables) > 0 || len(fn.Uses) > 0 {
+		vars, err := useEnvironment(fn)
+		if err != nil {
+			return err
+		}
+		body["environment"] = map[string]any{"variables": vars}
 	}
 	if fc.XRay {
 		body["tracing_config"] = map[string]any{"mode": "Active"}
@@ -267,6 +277,13 @@ func (g *generator) permission(name string, fn *appgraph.Function, principal str
 
 func (g *generator) event(ev *appgraph.EventSource) error {
 	src, fn, name := ev.Source, ev.Function, ev.ResourceName
+	var res *appgraph.Declared
+	if src.Resource != "" {
+		if res = g.app.DeclaredResource(src.Resource); res == nil {
+			return fmt.Errorf("terraform: %s: resource %q is not declared", name, src.Resource)
+		}
+	}
+	ref := func(attr string) (any, error) { return declaredRef(res, attr) }
 	switch src.Type {
 	case manifest.SourceSchedule, manifest.SourceCWEvent:
 		rule := map[string]any{"name": ev.RuleName}
@@ -286,24 +303,46 @@ func (g *generator) event(ev *appgraph.EventSource) error {
 			}
 			rule["event_pattern"] = p
 		}
-		if err := g.add("aws_cloudwatch_event_rule", name, rule); err != nil {
-			return err
-		}
-		if err := g.add("aws_cloudwatch_event_target", name, map[string]any{
+		target := map[string]any{
 			"rule":      refAttr("aws_cloudwatch_event_rule."+name, "name"),
 			"target_id": name,
 			"arn":       fnRef(fn, "arn"),
-		}); err != nil {
+		}
+		if res != nil {
+			bus, err := ref(appgraph.AttrName)
+			if err != nil {
+				return err
+			}
+			rule["event_bus_name"], target["event_bus_name"] = bus, bus
+		}
+		if err := g.add("aws_cloudwatch_event_rule", name, rule); err != nil {
+			return err
+		}
+		if err := g.add("aws_cloudwatch_event_target", name, target); err != nil {
 			return err
 		}
 		return g.permission(name, fn, "events.amazonaws.com", refAttr("aws_cloudwatch_event_rule."+name, "arn"))
 
 	case manifest.SourceS3:
+		if res != nil {
+			on := *ev // the model is not the generator's to change
+			if res.Adopted {
+				on.Source.Bucket = res.PhysicalName
+			} else {
+				on.Source.Bucket = string(refAttr("aws_s3_bucket."+declaredName(res), "id"))
+			}
+			return g.s3Event(&on)
+		}
 		return g.s3Event(ev)
 
 	case manifest.SourceSNS:
 		var topic any = arn("sns", src.Topic)
-		if isARN(src.Topic) {
+		if res != nil {
+			var err error
+			if topic, err = ref(appgraph.AttrARN); err != nil {
+				return err
+			}
+		} else if isARN(src.Topic) {
 			topic = src.Topic
 		}
 		if err := g.add("aws_sns_topic_subscription", name, map[string]any{
@@ -317,7 +356,12 @@ func (g *generator) event(ev *appgraph.EventSource) error {
 
 	case manifest.SourceSQS:
 		var queue any = src.QueueARN
-		if src.QueueARN == "" {
+		if res != nil {
+			var err error
+			if queue, err = ref(appgraph.AttrARN); err != nil {
+				return err
+			}
+		} else if src.QueueARN == "" {
 			queue = arn("sqs", src.Queue)
 		}
 		m := g.mapping(src, fn, queue)
@@ -336,7 +380,14 @@ func (g *generator) event(ev *appgraph.EventSource) error {
 		return g.add("aws_lambda_event_source_mapping", name, m)
 
 	case manifest.SourceDynamoDB:
-		m := g.mapping(src, fn, src.StreamARN)
+		var stream any = src.StreamARN
+		if res != nil {
+			var err error
+			if stream, err = ref(appgraph.AttrStreamARN); err != nil {
+				return err
+			}
+		}
+		m := g.mapping(src, fn, stream)
 		m["starting_position"] = startingPosition(src)
 		return g.add("aws_lambda_event_source_mapping", name, m)
 	}

@@ -138,7 +138,14 @@ var policies = map[string]any{
 		map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::uploads/home/${aws:username}/*"},
 	}},
 	"on_stream_role": json.RawMessage(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kinesis:*", "Resource": "*"}]}`),
+	// The roles of the functions using declared resources (declared_test.go).
+	"work_role": logsOnly, "order_role": logsOnly, "uploaded_role": logsOnly, "audit_role": logsOnly,
+	"hourly_role": logsOnly, "api_handler_role": logsOnly,
 }
+
+var logsOnly = map[string]any{"Version": "2012-10-17", "Statement": []any{
+	map[string]any{"Effect": "Allow", "Action": []any{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}, "Resource": "arn:*:logs:*:*:*"},
+}}
 
 // build makes the model of a manifest and a config.json.
 func build(t *testing.T, m *manifest.Manifest, configJSON string, files map[string]string) *appgraph.Application {
@@ -158,7 +165,7 @@ func build(t *testing.T, m *manifest.Manifest, configJSON string, files map[stri
 	if err != nil {
 		t.Fatalf("config.Parse: %v", err)
 	}
-	app, err := appgraph.Build(appgraph.Input{Manifest: m, Config: cfg, Stage: "dev", ProjectDir: dir})
+	app, err := appgraph.Build(appgraph.Input{Manifest: m, Config: cfg, Stage: "dev", ProjectDir: dir, DeclaredResources: true})
 	if err != nil {
 		t.Fatalf("appgraph.Build: %v", err)
 	}
@@ -296,8 +303,9 @@ func samples(t *testing.T) map[string]*appgraph.Application {
   }}
 }`, nil)
 	return map[string]*appgraph.Application{"full": full, "http": httpApp, "private": priv, "cloudfront": cf,
-		"http_auth": httpAuthApp(t), // httpauth_test.go
-		"typed":     typedApp(t)}    // typed_test.go
+		"http_auth": httpAuthApp(t),  // httpauth_test.go
+		"typed":     typedApp(t),     // typed_test.go
+		"resources": resourcesApp(t)} // declared_test.go
 }
 
 func TestGolden(t *testing.T) {

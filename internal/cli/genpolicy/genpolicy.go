@@ -12,13 +12,15 @@ import (
 
 	"github.com/gochalice/chalice/config"
 	"github.com/gochalice/chalice/internal/cli"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/gochalice/chalice/packager"
 	"github.com/spf13/cobra"
 )
 
-// Options are the flags of gen-policy.
+// Options are the flags and dependencies of gen-policy.
 type Options struct {
 	IO         cli.IO
+	Report     report.Reporter
 	ProjectDir string
 	Stage      string
 	// Dir is the Go package analysed (--filename); the project directory
@@ -26,19 +28,36 @@ type Options struct {
 	Dir string
 }
 
-// NewCmd returns the gen-policy command.
-func NewCmd(f *cli.Factory) *cobra.Command {
+const long = `Print the least-privilege IAM policy autogen_policy gives the app's role
+for the stage: the actions of the aws-sdk-go-v2 calls found by analysing
+the app's Go code, plus the statements its features need (logs, event
+sources, websockets, VPC, X-Ray). It is exactly the policy package and
+deploy attach. The app is built for this machine; it works before go mod
+tidy. Warnings go to stderr.`
+
+const example = `  gochalice gen-policy > .chalice/policy-dev.json
+  gochalice gen-policy --stage prod
+  gochalice gen-policy --filename ./cmd/api`
+
+// NewCmdGenPolicy returns the gen-policy command; runF, when set,
+// receives the parsed options instead of Run (tests).
+func NewCmdGenPolicy(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{}
 	cmd := &cobra.Command{
-		Use:   "gen-policy",
-		Short: "Print the IAM policy generated from the app's AWS SDK calls",
-		Args:  cobra.NoArgs,
+		Use:     "gen-policy",
+		Short:   "Print the IAM policy generated from the app's AWS SDK calls",
+		Long:    long,
+		Example: example,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir, err := f.ProjectPath()
 			if err != nil {
 				return err
 			}
-			opts.IO, opts.ProjectDir = f.IO, dir
+			opts.IO, opts.Report, opts.ProjectDir = f.IO, f.Reporter(), dir
+			if runF != nil {
+				return runF(opts)
+			}
 			return Run(cmd.Context(), opts)
 		},
 	}
@@ -50,9 +69,9 @@ func NewCmd(f *cli.Factory) *cobra.Command {
 // Run prints the policy as JSON (two-space indentation, as package writes
 // templates), with warnings on stderr.
 func Run(ctx context.Context, o *Options) error {
-	policy, err := packager.AutogenPolicy(ctx, &packager.Options{ProjectDir: o.ProjectDir, Stage: o.Stage, Warnings: o.IO.ErrOut}, o.Dir)
+	policy, err := packager.AutogenPolicy(ctx, &packager.Options{ProjectDir: o.ProjectDir, Stage: o.Stage, Reporter: o.Report}, o.Dir)
 	if err != nil {
-		return &cli.ExitError{Code: cli.ExitFail, Err: err}
+		return err
 	}
 	out, err := json.MarshalIndent(policy, "", "  ")
 	if err != nil {

@@ -75,7 +75,7 @@ func project(t *testing.T) string {
 func run(t *testing.T, dir string, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	cmd := NewCmd(&cli.Factory{IO: cli.IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, ProjectDir: dir})
+	cmd := NewCmdGenPolicy(&cli.Factory{IO: cli.IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, ProjectDir: dir}, nil)
 	cmd.SetArgs(args)
 	cmd.SetOut(&errOut)
 	cmd.SetErr(&errOut)

@@ -3,7 +3,6 @@ package invoke
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,7 +75,7 @@ func TestInvokeLocal(t *testing.T) {
 	}{
 		{name: "echo", payload: `{"a":1}`, wantOut: `{"env":"hi","got":{"a":1}}` + "\n"},
 		{name: "echo", payload: ``, wantOut: `{"env":"hi","got":{}}` + "\n"},
-		{name: "fail", payload: `{}`, wantCode: cli.ExitError1, wantErr: "no luck"},
+		{name: "fail", payload: `{}`, wantCode: cli.ExitAbort, wantErr: "no luck"},
 		{name: "nope", payload: `{}`, wantCode: cli.ExitFail, wantErr: "could not find a lambda function named nope"},
 	}
 	for _, tt := range tests {
@@ -89,8 +88,7 @@ func TestInvokeLocal(t *testing.T) {
 			}
 			continue
 		}
-		var ee *cli.ExitError
-		if !errors.As(err, &ee) || ee.Code != tt.wantCode || !strings.Contains(err.Error(), tt.wantErr) {
+		if cli.ExitCode(err) != tt.wantCode || !strings.Contains(err.Error(), tt.wantErr) {
 			t.Errorf("%s: err %v, want exit %d with %q", tt.name, err, tt.wantCode, tt.wantErr)
 		}
 	}

@@ -276,7 +276,7 @@ func TestLocalServerTimeouts(t *testing.T) {
 }
 
 func TestLimitFlags(t *testing.T) {
-	cmd := NewCmd(&cli.Factory{})
+	cmd := NewCmdLocal(&cli.Factory{}, nil)
 	tests := []struct{ flag, def, usage string }{
 		{"max-concurrency", "10", "Concurrent invocations per function"},
 		{"workers", "1", "started ahead"},

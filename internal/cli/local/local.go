@@ -109,36 +109,56 @@ exceeds its lambda_timeout answers 502 (Task timed out), and one still
 running after API Gateway's 29 s integration timeout answers 504. The
 reason for every 502 and 504 is logged to stderr.`
 
-// NewCmd returns the local command.
-func NewCmd(f *cli.Factory) *cobra.Command {
+const example = `  gochalice local
+  gochalice local --port 8080 --stage prod
+  gochalice local --api http --max-concurrency 4 --no-autoreload`
+
+// NewCmdLocal returns the local command; runF, when set, receives the
+// parsed options instead of Run (tests).
+func NewCmdLocal(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{}
-	var noAutoreload bool
+	var autoreload *cli.BoolPair
 	cmd := &cobra.Command{
-		Use:   "local",
-		Short: "Run the app locally behind an API Gateway emulator",
-		Long:  longHelp,
-		Args:  cobra.NoArgs,
+		Use:     "local",
+		Short:   "Run the app locally behind an API Gateway emulator",
+		Long:    longHelp,
+		Example: example,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case opts.Port < 0 || opts.Port > 65535:
+				return cli.FlagErrorf("--port %d: must be between 0 and 65535", opts.Port)
+			case opts.MaxConcurrency < 1:
+				return cli.FlagErrorf("--max-concurrency %d: must be positive", opts.MaxConcurrency)
+			case opts.Workers < 0:
+				return cli.FlagErrorf("--workers %d: must not be negative", opts.Workers)
+			case opts.API != "rest" && opts.API != "http":
+				return cli.FlagErrorf("--api %q: must be rest or http", opts.API)
+			}
 			dir, err := f.ProjectPath()
 			if err != nil {
 				return err
 			}
 			opts.IO, opts.ProjectDir = f.IO, dir
-			if noAutoreload {
-				opts.Autoreload = false
+			opts.Autoreload = true
+			if v := autoreload.Value(); v != nil {
+				opts.Autoreload = *v
+			}
+			if runF != nil {
+				return runF(opts)
 			}
 			return Run(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Host, "host", "127.0.0.1", "Host to listen on")
-	cmd.Flags().IntVar(&opts.Port, "port", 8000, "Port to listen on")
-	cmd.Flags().StringVar(&opts.Stage, "stage", config.DefaultStage, "Name of the Chalice stage for the local server to use.")
-	cmd.Flags().BoolVar(&opts.Autoreload, "autoreload", true, "Automatically restart server when code changes.")
-	cmd.Flags().BoolVar(&noAutoreload, "no-autoreload", false, "Do not restart the server when code changes.")
-	cmd.Flags().IntVar(&opts.Workers, "workers", 1, "Worker processes of the API handler started ahead (warm); more start on demand up to --max-concurrency")
-	cmd.Flags().IntVar(&opts.MaxConcurrency, "max-concurrency", defaultMaxConcurrency,
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Host, "host", "127.0.0.1", "Host to listen on")
+	fl.IntVar(&opts.Port, "port", 8000, "Port to listen on")
+	fl.StringVar(&opts.Stage, "stage", config.DefaultStage, "Name of the Chalice stage for the local server to use.")
+	autoreload = cli.AddBoolPair(cmd, "autoreload", "Automatically restart server when code changes (the default).", "Do not restart the server when code changes.")
+	fl.IntVar(&opts.Workers, "workers", 1, "Worker processes of the API handler started ahead (warm); more start on demand up to --max-concurrency")
+	fl.IntVar(&opts.MaxConcurrency, "max-concurrency", defaultMaxConcurrency,
 		"Concurrent invocations per function, one worker process each (as Lambda concurrency); further requests wait for a free worker")
-	cmd.Flags().StringVar(&opts.API, "api", "rest", "API Gateway flavour to emulate: rest (REST API, payload 1.0) or http (HTTP API, payload 2.0)")
+	fl.StringVar(&opts.API, "api", "rest", "API Gateway flavour to emulate: rest (REST API, payload 1.0) or http (HTTP API, payload 2.0)")
 	return cmd
 }
 
@@ -183,7 +203,8 @@ func Run(ctx context.Context, o *Options) error {
 	defer ln.Close()
 	addr := ln.Addr().String()
 	srv := &server{o: o, cfg: cfg, addr: addr, binDir: filepath.Join(o.ProjectDir, ".chalice", "build", "local"),
-		timeouts: o.Timeouts.withDefaults(), log: slog.New(slog.NewTextHandler(o.IO.ErrOut, nil))}
+		timeouts: o.Timeouts.withDefaults(), log: slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)), access: newBatchWriter(o.IO.ErrOut)}
+	defer srv.access.Flush()
 	st, err := srv.load(ctx)
 	if err != nil {
 		return err
@@ -244,6 +265,7 @@ type server struct {
 	binDir   string
 	timeouts Timeouts     // with defaults applied
 	log      *slog.Logger // to stderr: why invocations failed
+	access   *batchWriter // to stderr: one line per request, in batches
 	cur      atomic.Pointer[state]
 	gen      atomic.Int64
 }
@@ -251,7 +273,7 @@ type server struct {
 // load builds the app and starts a gateway over fresh worker pools.
 func (s *server) load(ctx context.Context) (*state, error) {
 	gen := s.gen.Add(1)
-	bin, err := appbuild.Build(ctx, appbuild.Options{ProjectDir: s.o.ProjectDir, Output: filepath.Join(s.binDir, fmt.Sprintf("bootstrap-%d", gen))})
+	bin, err := appbuild.Build(ctx, appbuild.Options{ProjectDir: s.o.ProjectDir, Output: filepath.Join(s.binDir, fmt.Sprintf("bootstrap-%d", gen)), Env: buildEnv()})
 	if err != nil {
 		return nil, err
 	}
@@ -261,6 +283,15 @@ func (s *server) load(ctx context.Context) (*state, error) {
 	}
 	if err := s.cfg.Validate(s.o.Stage, functionNames(m), config.Overrides{}); err != nil {
 		return nil, err
+	}
+	if len(m.Resources) > 0 && gen == 1 {
+		names := make([]string, len(m.Resources))
+		for i, r := range m.Resources {
+			names[i] = r.Kind + " " + r.Name
+		}
+		fmt.Fprintf(s.o.IO.ErrOut, "Warning: the app declares resources (%s), which gochalice local does not create yet: "+
+			"the handlers reach whatever AWS endpoint and credentials their environment names, under the declared names; "+
+			"run an emulator and set AWS_ENDPOINT_URL, or test with chalicetest.AWSEndpoint\n", strings.Join(names, ", "))
 	}
 	st := &state{m: m, pools: map[string]*runtimeapi.Pool{}}
 	for _, fn := range m.Functions {
@@ -359,7 +390,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		break
 	}
 	host, _, _ := net.SplitHostPort(r.RemoteAddr)
-	fmt.Fprintf(s.o.IO.ErrOut, "%s - - [%s] \"%s %s %s\" %d -\n", host, time.Now().Format("02/Jan/2006 15:04:05"), r.Method, r.RequestURI, r.Proto, lw.status())
+	fmt.Fprintf(s.access, "%s - - [%s] \"%s %s %s\" %d -\n", host, time.Now().Format("02/Jan/2006 15:04:05"), r.Method, r.RequestURI, r.Proto, lw.status())
 }
 
 type logWriter struct {
@@ -390,19 +421,35 @@ func (l *logWriter) status() int {
 
 var _ io.Writer = (*logWriter)(nil)
 
-// pollInterval is how often autoreload looks for changed files.
-const pollInterval = 400 * time.Millisecond
+// Autoreload is told of changes by the OS where it can (inotify on Linux)
+// and also looks for changed files every safetyPoll; elsewhere it polls
+// every pollInterval. After a notification it waits settleDelay for the
+// rest of a save (editors write a file in several steps) before it looks.
+const (
+	pollInterval = 100 * time.Millisecond
+	safetyPoll   = time.Second
+	settleDelay  = 15 * time.Millisecond
+)
 
 // watch rebuilds on source changes; a failed build keeps the last good one.
 func (s *server) watch(ctx context.Context) {
 	last := fingerprint(s.o.ProjectDir)
-	t := time.NewTicker(pollInterval)
+	poll := pollInterval
+	changed, err := watchChanges(ctx, s.o.ProjectDir)
+	if err == nil {
+		poll = safetyPoll
+	} else {
+		slog.DebugContext(ctx, "autoreload polls", "every", poll, "reason", err.Error())
+	}
+	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-changed:
+			settle(ctx, changed)
 		}
 		fp := fingerprint(s.o.ProjectDir)
 		if fp == last {
@@ -429,6 +476,29 @@ func (s *server) watch(ctx context.Context) {
 	}
 }
 
+// settle waits until changed has been quiet for settleDelay.
+func settle(ctx context.Context, changed <-chan struct{}) {
+	t := time.NewTimer(settleDelay)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-changed:
+			t.Reset(settleDelay)
+		case <-t.C:
+			return
+		}
+	}
+}
+
+// skipDir reports whether autoreload ignores the directory at path (named
+// name) under the project root: hidden ones but .chalice, build outputs,
+// dependencies and test data.
+func skipDir(root, path, name string) bool {
+	return path != root && (strings.HasPrefix(name, ".") && name != ".chalice" || name == "build" || name == "deployments" || name == "node_modules" || name == "testdata")
+}
+
 // fingerprint summarises the names, sizes and modification times of the
 // files a rebuild depends on.
 func fingerprint(dir string) string {
@@ -439,7 +509,7 @@ func fingerprint(dir string) string {
 		}
 		name := d.Name()
 		if d.IsDir() {
-			if path != dir && (strings.HasPrefix(name, ".") && name != ".chalice" || name == "build" || name == "deployments" || name == "node_modules" || name == "testdata") {
+			if skipDir(dir, path, name) {
 				return filepath.SkipDir
 			}
 			return nil

@@ -3,58 +3,84 @@
 package models
 
 import (
+	"context"
 	"errors"
-	"fmt"
 
 	"github.com/gochalice/chalice/config"
 	"github.com/gochalice/chalice/internal/appgraph"
 	"github.com/gochalice/chalice/internal/cli"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/gochalice/chalice/internal/sam"
 	"github.com/gochalice/chalice/internal/swagger"
 	"github.com/gochalice/chalice/packager"
 	"github.com/spf13/cobra"
 )
 
-// NewCmd returns the generate-models command.
-func NewCmd(f *cli.Factory) *cobra.Command {
-	opts := &packager.Options{}
+// Options are the flags and dependencies of generate-models.
+type Options struct {
+	IO         cli.IO
+	Report     report.Reporter
+	ProjectDir string
+	Stage      string
+	Format     swagger.Format
+}
+
+const long = `Print the app's REST API as a Swagger 2.0 document, as chalice
+generate-models does (four-space indentation), or with --format openapi3
+as OpenAPI 3.1 (openapi3.0 for 3.0): typed routes bring their
+parameters, request bodies and responses as JSON Schemas. The
+integration URIs are placeholders a deploy fills in.`
+
+const example = `  gochalice generate-models > swagger.json
+  gochalice generate-models --format openapi3 --stage prod > openapi.json`
+
+// formats are the values of --format.
+var formats = map[string]swagger.Format{"swagger2": swagger.Swagger2, "openapi3": swagger.OpenAPI31, "openapi3.0": swagger.OpenAPI30}
+
+// NewCmdGenerateModels returns the generate-models command; runF, when
+// set, receives the parsed options instead of Run (tests).
+func NewCmdGenerateModels(f *cli.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{}
 	var format string
 	cmd := &cobra.Command{
-		Use:   "generate-models",
-		Short: "Print the REST API as Swagger 2.0 (default) or OpenAPI 3",
-		Args:  cobra.NoArgs,
+		Use:     "generate-models",
+		Short:   "Print the REST API as Swagger 2.0 (default) or OpenAPI 3",
+		Long:    long,
+		Example: example,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var ft swagger.Format
-			switch format {
-			case "swagger2", "":
-				ft = swagger.Swagger2
-			case "openapi3":
-				ft = swagger.OpenAPI31
-			case "openapi3.0":
-				ft = swagger.OpenAPI30
-			default:
-				return &cli.ExitError{Code: cli.ExitFail, Err: fmt.Errorf("--format %q must be swagger2, openapi3 (3.1) or openapi3.0", format)}
+			ft, ok := formats[format]
+			if !ok {
+				return cli.FlagErrorf("--format %q: must be swagger2, openapi3 (3.1) or openapi3.0", format)
 			}
 			dir, err := f.ProjectPath()
 			if err != nil {
 				return err
 			}
-			opts.ProjectDir, opts.Warnings = dir, f.IO.ErrOut
-			app, err := packager.Model(cmd.Context(), opts)
-			if err != nil {
-				return &cli.ExitError{Code: cli.ExitFail, Err: err}
+			opts.IO, opts.Report, opts.ProjectDir, opts.Format = f.IO, f.Reporter(), dir, ft
+			if runF != nil {
+				return runF(opts)
 			}
-			out, err := Document(app, ft)
-			if err != nil {
-				return &cli.ExitError{Code: cli.ExitFail, Err: err}
-			}
-			_, err = f.IO.Out.Write(out)
-			return err
+			return Run(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Stage, "stage", config.DefaultStage, "Chalice stage.")
 	cmd.Flags().StringVar(&format, "format", "swagger2", "Document format: swagger2, openapi3 (3.1) or openapi3.0.")
 	return cmd
+}
+
+// Run prints the document.
+func Run(ctx context.Context, o *Options) error {
+	app, err := packager.Model(ctx, &packager.Options{ProjectDir: o.ProjectDir, Stage: o.Stage, Reporter: o.Report})
+	if err != nil {
+		return err
+	}
+	out, err := Document(app, o.Format)
+	if err != nil {
+		return err
+	}
+	_, err = o.IO.Out.Write(out)
+	return err
 }
 
 // HandlerURI and AuthorizerURI are the integration URIs generate-models

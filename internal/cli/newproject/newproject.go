@@ -20,6 +20,7 @@ import (
 
 	"github.com/gochalice/chalice"
 	"github.com/gochalice/chalice/internal/cli"
+	"github.com/gochalice/chalice/internal/report"
 	"github.com/spf13/cobra"
 )
 
@@ -37,34 +38,70 @@ const cdkType = "cdk-ddb"
 // the go.mod replace directive).
 const LibraryDirEnv = "GOCHALICE_LIBRARY_DIR"
 
-// Options are the flags of new-project.
+// Options are the flags and dependencies of new-project.
 type Options struct {
 	IO          cli.IO
-	Dir         string // parent directory (the project dir flag or CWD)
+	Report      report.Reporter // progress; nil: IO.ErrOut
+	Dir         string          // parent directory (the project dir flag or CWD)
 	Name        string
 	ProjectType string
 	LibraryDir  string // checkout of github.com/gochalice/chalice
 	SkipTidy    bool
 }
 
-// NewCmd returns the new-project command.
-func NewCmd(f *cli.Factory) *cobra.Command {
+const long = `Create the project NAME in a new directory NAME: a main.go of the chosen
+type, .chalice/config.json with a dev stage, a go.mod that uses this
+checkout of the gochalice library, a README and a .gitignore. The
+project builds at once: its requirements are resolved before the
+directory appears, and a failure leaves nothing behind.
+
+Project types: rest-api (the default), lambda-only, s3-event, websocket,
+web (a starter site: pages, static files, a form) and cdk-ddb (the app
+plus a CDK app that deploys it with a DynamoDB table).`
+
+const example = `  gochalice new-project hello
+  gochalice new-project -t websocket chat
+  gochalice --project-dir ~/src new-project -t web site`
+
+// NewCmdNewProject returns the new-project command; runF, when set,
+// receives the parsed options instead of Run (tests).
+func NewCmdNewProject(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{}
 	cmd := &cobra.Command{
-		Use:   "new-project NAME",
-		Short: "Create a new gochalice project",
-		Args:  cobra.ExactArgs(1),
+		Use:     "new-project NAME",
+		Short:   "Create a new gochalice project",
+		Long:    long,
+		Example: example,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Name = args[0]
+			if err := check(opts); err != nil {
+				return cli.FlagErrorWrap(err)
+			}
 			dir, err := f.ProjectPath()
 			if err != nil {
 				return err
 			}
-			opts.IO, opts.Dir, opts.Name = f.IO, dir, args[0]
+			opts.IO, opts.Report, opts.Dir = f.IO, f.Reporter(), dir
+			if runF != nil {
+				return runF(opts)
+			}
 			return Run(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.ProjectType, "project-type", "t", "rest-api", "Project type: "+strings.Join(ProjectTypes, ", "))
 	return cmd
+}
+
+// check refuses a name or project type new-project cannot use.
+func check(o *Options) error {
+	if !nameRE.MatchString(o.Name) {
+		return fmt.Errorf("invalid project name %q: use letters, digits, '-' and '_' (it becomes the app name in every resource name)", o.Name)
+	}
+	if !slices.Contains(ProjectTypes, o.ProjectType) {
+		return fmt.Errorf("unknown --project-type %q (valid: %s)", o.ProjectType, strings.Join(ProjectTypes, ", "))
+	}
+	return nil
 }
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
@@ -78,15 +115,12 @@ type data struct {
 
 // Run creates the project.
 func Run(ctx context.Context, o *Options) error {
-	if !nameRE.MatchString(o.Name) {
-		return &cli.ExitError{Code: cli.ExitFail, Err: fmt.Errorf("invalid project name %q: use letters, digits, '-' and '_' (it becomes the app name in every resource name)", o.Name)}
-	}
-	if !slices.Contains(ProjectTypes, o.ProjectType) {
-		return &cli.ExitError{Code: cli.ExitFail, Err: fmt.Errorf("unknown --project-type %q (valid: %s)", o.ProjectType, strings.Join(ProjectTypes, ", "))}
+	if err := check(o); err != nil {
+		return err
 	}
 	target := filepath.Join(o.Dir, o.Name)
 	if _, err := os.Stat(target); err == nil {
-		return &cli.ExitError{Code: 1, Err: fmt.Errorf("Directory already exists: %s", o.Name)}
+		return cli.Abort(fmt.Errorf("Directory already exists: %s", o.Name))
 	}
 	lib := o.LibraryDir
 	if lib == "" {
@@ -118,8 +152,11 @@ func Run(ctx context.Context, o *Options) error {
 		dirs := []string{tmp}
 		if o.ProjectType == cdkType {
 			dirs = []string{filepath.Join(tmp, "runtime"), filepath.Join(tmp, "infrastructure")}
-			if o.IO.ErrOut != nil {
-				fmt.Fprintln(o.IO.ErrOut, "Resolving the runtime and infrastructure modules (the CDK libraries are large; the first time takes a while).")
+			const msg = "Resolving the runtime and infrastructure modules (the CDK libraries are large; the first time takes a while)."
+			if o.Report != nil {
+				o.Report.Info(msg)
+			} else if o.IO.ErrOut != nil {
+				fmt.Fprintln(o.IO.ErrOut, msg)
 			}
 		}
 		for _, d := range dirs {
@@ -184,10 +221,12 @@ func render(o *Options, lib string) (map[string][]byte, error) {
 	files[".gitignore"] = []byte(".chalice/deployments/\n.chalice/build/\n/bootstrap\n")
 	files["go.mod"] = []byte(fmt.Sprintf("module %s\n\ngo 1.26\n\nrequire github.com/gochalice/chalice v0.0.0-00010101000000-000000000000\n\n"+
 		"// The gochalice library is used from this checkout (it is not published).\nreplace github.com/gochalice/chalice => %s\n", o.Name, lib))
-	files["README.md"] = []byte(fmt.Sprintf("# %s\n\nA gochalice app (%s).\n\n"+
-		"- `gochalice local` serves it on http://127.0.0.1:8000 (rebuilding on every change).\n"+
-		"- `go test ./...` runs its tests.\n"+
-		"- `.chalice/config.json` holds its stages and per-function settings.\n", o.Name, o.ProjectType))
+	if _, ok := files["README.md"]; !ok { // a template may bring its own
+		files["README.md"] = []byte(fmt.Sprintf("# %s\n\nA gochalice app (%s).\n\n"+
+			"- `gochalice local` serves it on http://127.0.0.1:8000 (rebuilding on every change).\n"+
+			"- `go test ./...` runs its tests.\n"+
+			"- `.chalice/config.json` holds its stages and per-function settings.\n", o.Name, o.ProjectType))
+	}
 	return files, nil
 }
 

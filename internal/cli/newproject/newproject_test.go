@@ -60,7 +60,7 @@ func TestNewProjectBuildsEveryType(t *testing.T) {
 			if m.App != opts.Name {
 				t.Errorf("manifest app = %q", m.App)
 			}
-			wantRoutes := map[string]int{"lambda-only": 0, "web": 3}[pt]
+			wantRoutes := map[string]int{"lambda-only": 0, "web": 7}[pt]
 			if pt != "lambda-only" && pt != "web" {
 				wantRoutes = 1
 			}

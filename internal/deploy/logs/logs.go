@@ -1,9 +1,11 @@
-package deploy
+// Package logs is `gochalice logs`: the log events of a deployed
+// function, as Chalice prints them, once or following.
+package logs
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,14 +13,18 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+
+	"github.com/gochalice/chalice/internal/deploy"
 )
 
-// LogsOptions configure Logs. Options supplies the project, stage,
-// profile, state backend and recorder; lines go to Options.Out.
-type LogsOptions struct {
-	Options
-	Name                  string // resource name; default api_handler
-	Since                 string // 5m, 2h, 1d, 1w, 30s, or an ISO 8601 time; "" = all (follow: 10 minutes)
+// Options configure Print. Options supplies the project, stage,
+// profile, state backend and recorder.
+type Options struct {
+	deploy.Options
+	Out                   io.Writer // the log lines; nil: discarded
+	ErrOut                io.Writer // warnings of a follow; nil: discarded
+	Name                  string    // resource name; default api_handler
+	Since                 string    // 5m, 2h, 1d, 1w, 30s, or an ISO 8601 time; "" = all (follow: 10 minutes)
 	Follow                bool
 	IncludeLambdaMessages bool
 	MaxEntries            int           // 0: no limit (Chalice's --num-entries)
@@ -26,11 +32,11 @@ type LogsOptions struct {
 	Now                   func() time.Time
 }
 
-// Logs prints the log events of a deployed function's log group
+// Print prints the log events of a deployed function's log group
 // (/aws/lambda/<function name>), one `<timestamp> <logShortId> <message>`
 // line each, as Chalice's logs. With Follow it polls until ctx is done
 // (then returns nil).
-func Logs(ctx context.Context, o *LogsOptions) error {
+func Print(ctx context.Context, o *Options) error {
 	if o.Name == "" {
 		o.Name = "api_handler"
 	}
@@ -49,11 +55,18 @@ func Logs(ctx context.Context, o *LogsOptions) error {
 		t := now().Add(-10 * time.Minute)
 		start = &t
 	}
-	clients, d, _, err := session(ctx, &o.Options, "")
+	clients, d, err := deploy.ReadSession(ctx, &o.Options)
+	lines, errOut := o.Out, o.ErrOut
+	if lines == nil {
+		lines = io.Discard
+	}
+	if errOut == nil {
+		errOut = io.Discard
+	}
 	if err != nil {
 		return err
 	}
-	arn, err := lookupFunction(d, o.Name)
+	arn, err := deploy.FunctionARN(d, o.Name)
 	if err != nil {
 		return err
 	}
@@ -79,16 +92,16 @@ func Logs(ctx context.Context, o *LogsOptions) error {
 	for {
 		out, err := clients.Logs.FilterLogEvents(ctx, in)
 		switch {
-		case isNotFound(err):
+		case deploy.IsNotFound(err):
 			// Not invoked yet: no log group.
 			out = &cloudwatchlogs.FilterLogEventsOutput{}
 		case err != nil && o.Follow && ctx.Err() != nil:
 			return nil
-		case err != nil && o.Follow && transient(err):
+		case err != nil && o.Follow && deploy.Transient(err):
 			// A follow outlives a network hiccup, throttling or a service
 			// error: warn once, keep polling (backing off), say when it is back.
 			if failures == 0 {
-				fmt.Fprintf(o.errOut(), "Warning: reading the logs failed (%v); retrying\n", err)
+				fmt.Fprintf(errOut, "Warning: reading the logs failed (%v); retrying\n", err)
 			}
 			failures++
 			select {
@@ -101,22 +114,22 @@ func Logs(ctx context.Context, o *LogsOptions) error {
 			return fmt.Errorf("logs:FilterLogEvents %s: %w", group, err)
 		}
 		if failures > 0 {
-			fmt.Fprintln(o.errOut(), "Reading the logs again.")
+			fmt.Fprintln(errOut, "Reading the logs again.")
 			failures = 0
 		}
 		for _, ev := range out.Events {
-			id := deref(ev.EventId)
+			id := aws.ToString(ev.EventId)
 			if o.Follow {
 				if _, dup := seen[id]; id != "" && dup {
 					continue
 				}
-				seen[id] = deref(ev.Timestamp)
-				last = max(last, deref(ev.Timestamp))
+				seen[id] = aws.ToInt64(ev.Timestamp)
+				last = max(last, aws.ToInt64(ev.Timestamp))
 			}
-			if !o.IncludeLambdaMessages && isLambdaMessage(deref(ev.Message)) {
+			if !o.IncludeLambdaMessages && isLambdaMessage(aws.ToString(ev.Message)) {
 				continue
 			}
-			fmt.Fprintf(o.Out, "%s %s %s\n", formatLogTime(deref(ev.Timestamp)), logShortID(deref(ev.LogStreamName)), strings.TrimSpace(deref(ev.Message)))
+			fmt.Fprintf(lines, "%s %s %s\n", formatLogTime(aws.ToInt64(ev.Timestamp)), logShortID(aws.ToString(ev.LogStreamName)), strings.TrimSpace(aws.ToString(ev.Message)))
 			shown++
 			if o.MaxEntries > 0 && shown >= o.MaxEntries {
 				return nil
@@ -197,5 +210,13 @@ func ParseSince(s string, now time.Time) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, errors.New("invalid --since value " + strconv.Quote(s) + ": use a duration such as 30s, 5m, 2h, 1d or 1w, or an ISO 8601 time such as 2026-11-22T10:00:00Z")
+	return time.Time{}, &SinceError{Value: s}
+}
+
+// SinceError is ParseSince's error (Options.Since): it names the
+// value, not a flag, so a CLI words it with its own flag name.
+type SinceError struct{ Value string }
+
+func (e *SinceError) Error() string {
+	return "invalid since value " + strconv.Quote(e.Value) + ": use a duration such as 30s, 5m, 2h, 1d or 1w, or an ISO 8601 time such as 2026-11-22T10:00:00Z"
 }

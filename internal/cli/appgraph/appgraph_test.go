@@ -1,4 +1,4 @@
-package dev
+package appgraph
 
 import (
 	"bytes"
@@ -36,10 +36,8 @@ func TestAppgraphCustomDomainsAndUnlistedStage(t *testing.T) {
 		t.Fatal(err)
 	}
 	out.Reset()
-	cmd := NewCmd(&cli.Factory{IO: cli.IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, ProjectDir: dir})
-	cmd.SetArgs([]string{"appgraph", "--stage", "qa"})
-	cmd.SetErr(&errOut)
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
+	f := &cli.Factory{IO: cli.IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, ProjectDir: dir}
+	if err := Run(context.Background(), &Options{IO: f.IO, Report: f.Reporter(), ProjectDir: dir, Stage: "qa"}); err != nil {
 		t.Fatalf("dev appgraph --stage qa: %v\n%s", err, errOut.String())
 	}
 	for _, want := range []string{

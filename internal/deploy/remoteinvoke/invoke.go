@@ -1,4 +1,7 @@
-package deploy
+// Package remoteinvoke is `gochalice invoke` of a deployed function:
+// the payload in, the function's answer or Chalice's formatted error
+// out.
+package remoteinvoke
 
 import (
 	"context"
@@ -14,16 +17,8 @@ import (
 	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
 	"github.com/gochalice/chalice/config"
-	"github.com/gochalice/chalice/internal/deploy/state"
+	"github.com/gochalice/chalice/internal/deploy"
 )
-
-// NoSuchFunctionError is invoke's and logs' error when the deployed state
-// records no function of that name (Chalice's message; exit status 2).
-type NoSuchFunctionError struct{ Name string }
-
-func (e *NoSuchFunctionError) Error() string {
-	return fmt.Sprintf("could not find a lambda function named %s.", e.Name)
-}
 
 // FunctionError is invoke's error when the function itself failed; the
 // formatted error payload was already written to ErrOut (exit status 1).
@@ -62,22 +57,14 @@ func ExitCode(err error) int {
 	return 2
 }
 
-// InvokeOptions configure Invoke. Options supplies the project, stage,
-// profile, state backend and recorder; Options.Out receives the payload
-// returned.
-type InvokeOptions struct {
-	Options
+// Options configure Invoke. Options supplies the project, stage,
+// profile, state backend and recorder.
+type Options struct {
+	deploy.Options
 	Name    string    // resource name: api_handler, a pure function's name, an event handler's name
 	Payload io.Reader // nil: empty payload
+	Out     io.Writer // the payload returned; nil: discarded
 	ErrOut  io.Writer // the formatted function error; nil: discarded
-}
-
-// lookupFunction returns the recorded ARN of the function resource name.
-func lookupFunction(d *state.Deployed, name string) (string, error) {
-	if r := d.Find(name); r != nil && r.ResourceType == "lambda_function" && r.Get("lambda_arn") != "" {
-		return r.Get("lambda_arn"), nil
-	}
-	return "", &NoSuchFunctionError{Name: name}
 }
 
 // Invoke invokes a deployed function (ARN from the deployed state) with
@@ -85,12 +72,12 @@ func lookupFunction(d *state.Deployed, name string) (string, error) {
 // writes the error, formatted as Chalice does, to ErrOut and returns
 // *FunctionError. The call is not retried; it times out after the
 // function's configured timeout (plus a margin).
-func Invoke(ctx context.Context, o *InvokeOptions) error {
-	clients, d, _, err := session(ctx, &o.Options, "")
+func Invoke(ctx context.Context, o *Options) error {
+	clients, d, err := deploy.ReadSession(ctx, &o.Options)
 	if err != nil {
 		return err
 	}
-	arn, err := lookupFunction(d, o.Name)
+	arn, err := deploy.FunctionARN(d, o.Name)
 	if err != nil {
 		return err
 	}
@@ -124,6 +111,9 @@ func Invoke(ctx context.Context, o *InvokeOptions) error {
 			io.WriteString(o.ErrOut, FormatFunctionError(out.Payload))
 		}
 		return &FunctionError{Payload: out.Payload}
+	}
+	if o.Out == nil {
+		return nil
 	}
 	_, err = fmt.Fprintf(o.Out, "%s\n", out.Payload)
 	return err

@@ -1,0 +1,97 @@
+package deploy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/gochalice/chalice/internal/appgraph"
+	"github.com/gochalice/chalice/internal/deploy/state"
+	"github.com/gochalice/chalice/manifest"
+)
+
+// ---- EventBridge rule (schedule / CloudWatch event) ----
+
+func (pl *planner) rule(ctx context.Context, ev *appgraph.EventSource) ([]Step, error) {
+	x := pl.x
+	name := ev.RuleName
+	fnARN := x.arns.function(ev.Function.FunctionName)
+	if rec := x.state.Find(ev.Function.ResourceName); rec != nil && rec.Get("lambda_arn") != "" {
+		fnARN = rec.Get("lambda_arn")
+	}
+	put := &eventbridge.PutRuleInput{Name: aws.String(name)}
+	if ev.Source.Type == manifest.SourceSchedule {
+		put.ScheduleExpression = aws.String(ev.Source.Schedule)
+	} else {
+		put.EventPattern = aws.String(string(ev.Source.EventPattern))
+	}
+	if ev.Source.Description != "" {
+		put.Description = aws.String(ev.Source.Description)
+	}
+	rec := state.Record{Name: ev.ResourceName, ResourceType: "cloudwatch_event", Fields: []state.Field{{Key: "rule_name", Value: name}}}
+	perm := []permission{{function: ev.Function.FunctionName, principal: "events.amazonaws.com", sourceARN: x.arns.rule(name)}}
+
+	needRule, needTarget := true, true
+	got, err := x.c.EventBridge.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(name)})
+	switch {
+	case isNotFound(err):
+		// Tags are set when the rule is created (PutRule leaves an
+		// existing rule's tags alone).
+		for _, k := range slices.Sorted(maps.Keys(x.ownTags(ev.ResourceName))) {
+			put.Tags = append(put.Tags, ebtypes.Tag{Key: aws.String(k), Value: aws.String(x.ownTags(ev.ResourceName)[k])})
+		}
+	case err != nil:
+		return nil, fmt.Errorf("events:DescribeRule %s: %w", name, err)
+	default:
+		needRule = deref(got.ScheduleExpression) != deref(put.ScheduleExpression) || !sameEventPattern(deref(got.EventPattern), deref(put.EventPattern)) ||
+			deref(got.Description) != deref(put.Description) || got.State != ebtypes.RuleStateEnabled
+		targets, err := x.c.EventBridge.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(name)})
+		if err != nil {
+			return nil, fmt.Errorf("events:ListTargetsByRule %s: %w", name, err)
+		}
+		needTarget = !slices.ContainsFunc(targets.Targets, func(t ebtypes.Target) bool { return deref(t.Id) == "1" && deref(t.Arn) == fnARN })
+	}
+	missing, err := x.missingPermissions(ctx, perm)
+	if err != nil {
+		return nil, err
+	}
+	var ins []Instruction
+	if needRule {
+		detail := deref(put.ScheduleExpression)
+		if detail == "" {
+			detail = "event pattern"
+		}
+		ins = append(ins, apiCall("events", "PutRule", name, func(ctx context.Context, x *executor) error {
+			_, err := x.c.EventBridge.PutRule(ctx, put)
+			return err
+		}).detailed("%s", detail))
+	}
+	ins = append(ins, recordIn(func() state.Record { return rec }))
+	if needTarget {
+		ins = append(ins, apiCall("events", "PutTargets", name, func(ctx context.Context, x *executor) error {
+			_, err := x.c.EventBridge.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(name), Targets: []ebtypes.Target{{Id: aws.String("1"), Arn: aws.String(fnARN)}}})
+			return err
+		}))
+	}
+	ins = append(ins, permissionCalls(missing)...)
+	return []Step{{Resource: ev.ResourceName, Instructions: ins}}, nil
+}
+
+func sameEventPattern(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if a == "" || b == "" {
+		return false
+	}
+	var pb any
+	if json.Unmarshal([]byte(b), &pb) != nil {
+		return false
+	}
+	return sameJSON(a, pb)
+}
