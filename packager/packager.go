@@ -57,9 +57,13 @@ type Options struct {
 	// does not deploy without building anything more).
 	Check func(*appgraph.Application) error
 
+	// DeclaredResources says the caller of Build creates the resources
+	// the app declares (deploy does, through its plan); without it Build
+	// refuses an app that declares any.
+	DeclaredResources bool
+
 	// declared says the caller creates the resources the app declares
-	// (Package, and the read-only Model and AutogenPolicy); Build alone,
-	// as deploy calls it, refuses an app that declares any.
+	// (Package, and the read-only Model and AutogenPolicy).
 	declared bool
 }
 
@@ -223,7 +227,7 @@ func model(ctx context.Context, o *Options, cfg *config.Config, w *warner) (*man
 		return nil, nil, err
 	}
 	app, err := appgraph.Build(appgraph.Input{Manifest: m, Config: cfg, Stage: o.Stage, Overrides: o.Overrides, ProjectDir: o.ProjectDir,
-		DeclaredResources: o.declared, Target: "deploy"})
+		DeclaredResources: o.declared || o.DeclaredResources, Target: "deploy"})
 	if err != nil {
 		return nil, nil, &Error{App: m.App, Stage: o.Stage, Err: err}
 	}

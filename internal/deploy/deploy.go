@@ -66,6 +66,15 @@ type Options struct {
 	// ByTag makes Delete find the stage's resources by their gochalice
 	// tags (for a stage whose state was lost) besides the recorded ones.
 	ByTag bool
+	// AllowReplace lets deploy replace a declared resource whose change
+	// AWS cannot make in place (a table's key schema, a resource's name):
+	// the old one is deleted (retained ones are never replaced under the
+	// same name). Without it such a change is refused before any call.
+	AllowReplace bool
+	// DeleteRetained makes Delete delete the retained declared resources
+	// (tables and buckets by default) too; without it they are kept and
+	// their records dropped.
+	DeleteRetained bool
 	// LockTTL is the validity of an S3 stage lock between renewals
 	// (default state.DefaultLockTTL).
 	LockTTL time.Duration
@@ -102,6 +111,9 @@ type Result struct {
 	// Resources are the deployed resources of the summary a deploy ends
 	// with (Chalice's "Resources deployed:"), in the state's order.
 	Resources []Resource
+	// Kept are the retained declared resources the app no longer declares:
+	// kept in AWS, their records dropped ("DynamoDB table shop-dev-users").
+	Kept []string
 }
 
 // withDefaults returns a copy of o with the defaults filled in; the
@@ -207,7 +219,7 @@ func Deploy(ctx context.Context, o *Options) (res *Result, err error) {
 	if err := x.run(ctx, p); err != nil {
 		return &Result{State: x.state, Plan: p}, err
 	}
-	return &Result{State: x.state, Plan: p, Resources: Summary(x.state)}, nil
+	return &Result{State: x.state, Plan: p, Resources: Summary(x.state), Kept: x.kept}, nil
 }
 
 // PlanOnly builds the app and computes the plan (read-only AWS calls),
@@ -230,11 +242,11 @@ func prepare(ctx context.Context, o *Options, operation string) (*Plan, *executo
 	if err != nil {
 		return nil, nil, err
 	}
-	x := &executor{o: o, rep: o.Reporter, c: clients, state: prev.Clone(), lock: lock, stage: o.Stage, verb: "deploying"}
+	x := &executor{o: o, rep: o.Reporter, c: clients, state: prev.Clone(), lock: lock, stage: o.Stage, verb: "deploying", known: map[string]*state.Record{}, replacing: map[string]bool{}}
 	built := o.Built
 	if built == nil {
 		built, err = packager.Build(ctx, &packager.Options{ProjectDir: o.ProjectDir, Stage: o.Stage, Overrides: o.Overrides,
-			Reporter: o.Reporter, PackageStepOnly: true, Check: Supported})
+			Reporter: o.Reporter, PackageStepOnly: true, Check: Supported, DeclaredResources: true})
 		if err != nil {
 			return nil, x, err
 		}
@@ -282,7 +294,7 @@ func (x *executor) prepare(ctx context.Context, prev *state.Deployed, built *pac
 	}
 	x.app = built.App.AppName
 	x.saved, _ = state.Marshal(x.state)
-	pl := &planner{x: x, app: built.App, built: built, zip: zip, prev: prev}
+	pl := &planner{x: x, app: built.App, built: built, zip: zip, prev: prev, creating: map[string]bool{}}
 	if viaS3 {
 		pl.s3Code = &s3Code{bucket: o.DeploymentBucket, key: fmt.Sprintf("gochalice/%s/%s/%s.zip", built.App.AppName, o.Stage, hexOfBase64(built.Package.CodeSha256))}
 	}
@@ -375,7 +387,7 @@ func Delete(ctx context.Context, o *Options) (err error) {
 		return err
 	}
 	defer func() { err = release(lock, err) }()
-	x := &executor{o: o, rep: o.Reporter, c: clients, state: prev.Clone(), lock: lock, stage: o.Stage, verb: "deleting"}
+	x := &executor{o: o, rep: o.Reporter, c: clients, state: prev.Clone(), lock: lock, stage: o.Stage, verb: "deleting", known: map[string]*state.Record{}}
 	x.saved, _ = state.Marshal(x.state)
 	records := prev.Resources
 	if o.ByTag {
@@ -393,7 +405,7 @@ func Delete(ctx context.Context, o *Options) (err error) {
 	}
 	p := &Plan{}
 	for i := len(records) - 1; i >= 0; i-- {
-		st, err := sweepStep(records[i])
+		st, err := sweepStep(records[i], o.DeleteRetained)
 		if err != nil {
 			return err
 		}

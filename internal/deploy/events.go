@@ -115,11 +115,14 @@ func (m mappingSpec) scaling() *ltypes.ScalingConfig {
 	return &ltypes.ScalingConfig{MaximumConcurrency: m.maxConc}
 }
 
-func (pl *planner) eventSourceMapping(ctx context.Context, ev *appgraph.EventSource) ([]Step, error) {
+func (pl *planner) eventSourceMapping(ctx context.Context, ev *appgraph.EventSource, on *appgraph.Declared) ([]Step, error) {
 	x := pl.x
 	fnName := ev.Function.FunctionName
 	fnARN := x.functionARN(ev.Function)
 	m := pl.mappingSpec(ev, fnARN)
+	if on != nil && ev.Source.Type == manifest.SourceDynamoDB {
+		m.label = "DynamoDB stream of table " + on.PhysicalName
+	}
 	record := func(uuid string) state.Record {
 		r := state.Record{Name: ev.ResourceName, ResourceType: m.recordType, Fields: []state.Field{{Key: m.arnField, Value: m.sourceARN}, {Key: "event_uuid", Value: uuid}}}
 		if m.nameField != "" {
@@ -129,6 +132,10 @@ func (pl *planner) eventSourceMapping(ctx context.Context, ev *appgraph.EventSou
 		return r
 	}
 	create := func(ctx context.Context, x *executor) error {
+		if on != nil && ev.Source.Type == manifest.SourceDynamoDB {
+			// A new table's stream ARN is known once the table exists.
+			m.sourceARN = x.declaredRef(on, appgraph.AttrStreamARN)
+		}
 		in := &lambda.CreateEventSourceMappingInput{EventSourceArn: aws.String(m.sourceARN), FunctionName: aws.String(fnARN),
 			BatchSize: aws.Int32(m.batch), ScalingConfig: m.scaling()}
 		if m.window > 0 {
@@ -190,6 +197,10 @@ func (pl *planner) eventSourceMapping(ctx context.Context, ev *appgraph.EventSou
 		case deref(got.EventSourceArn) != m.sourceARN || !sameFunction(deref(got.FunctionArn), fnARN):
 			replace, uuid, got = uuid, "", nil
 		}
+	}
+	if uuid == "" && pl.creates(on) {
+		// The source is created by this plan: nothing maps it yet.
+		return createStep(replace), nil
 	}
 	if uuid == "" {
 		// Not recorded for this source (first deploy, a lost state file, a
@@ -486,7 +497,7 @@ func notificationInput(bucket string, cur *s3.GetBucketNotificationConfiguration
 	return &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String(bucket), NotificationConfiguration: nc}
 }
 
-func (pl *planner) s3Notification(ctx context.Context, ev *appgraph.EventSource) ([]Step, error) {
+func (pl *planner) s3Notification(ctx context.Context, ev *appgraph.EventSource, on *appgraph.Declared) ([]Step, error) {
 	x := pl.x
 	fnName := ev.Function.FunctionName
 	fnARN := x.functionARN(ev.Function)
@@ -500,9 +511,14 @@ func (pl *planner) s3Notification(ctx context.Context, ev *appgraph.EventSource)
 		c := prev.Clone()
 		old = &c
 	}
-	cur, err := x.c.S3.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String(bucket)})
-	if err != nil {
-		return nil, fmt.Errorf("s3:GetBucketNotificationConfiguration %s: %w", bucket, err)
+	// A bucket this plan creates has no configuration yet.
+	cur := &s3.GetBucketNotificationConfigurationOutput{}
+	if !pl.creates(on) {
+		var err error
+		cur, err = x.c.S3.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String(bucket)})
+		if err != nil {
+			return nil, fmt.Errorf("s3:GetBucketNotificationConfiguration %s: %w", bucket, err)
+		}
 	}
 	n := 0
 	current := false

@@ -43,7 +43,7 @@ func (pl *planner) spec(f *appgraph.Function) functionSpec {
 	if c.XRay {
 		tracing = ltypes.TracingModeActive
 	}
-	return functionSpec{fn: f, roleARN: roleARN, env: c.EnvironmentVariables, tags: pl.x.withOwnTags(c.Tags, f.ResourceName), layers: c.Layers,
+	return functionSpec{fn: f, roleARN: roleARN, env: pl.x.declaredEnv(f), tags: pl.x.withOwnTags(c.Tags, f.ResourceName), layers: c.Layers,
 		tracing: tracing, subnets: c.SubnetIDs, sgs: c.SecurityGroupIDs, arch: ltypes.Architecture(c.Architecture), reserved: c.ReservedConcurrency}
 }
 
@@ -130,6 +130,9 @@ func (pl *planner) function(ctx context.Context, f *appgraph.Function) ([]Step, 
 	got, err := x.c.Lambda.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(name)})
 	if isNotFound(err) {
 		create := apiCall("lambda", "CreateFunction", name, func(ctx context.Context, x *executor) error {
+			// What the function uses is created by now: its environment
+			// names it.
+			spec.env = x.declaredEnv(f)
 			in := &lambda.CreateFunctionInput{FunctionName: aws.String(name), Runtime: ltypes.Runtime(f.Runtime),
 				Handler: aws.String(f.Handler), Role: aws.String(spec.roleARN), Code: &ltypes.FunctionCode{},
 				Timeout: aws.Int32(int32(f.Config.Timeout)), MemorySize: aws.Int32(int32(f.Config.MemorySize)),
@@ -202,6 +205,7 @@ func (pl *planner) function(ctx context.Context, f *appgraph.Function) ([]Step, 
 			if err := x.waitFunction(ctx, name); err != nil {
 				return err
 			}
+			spec.env = x.declaredEnv(f)
 			return x.retryRole(ctx, func() error {
 				_, err := x.c.Lambda.UpdateFunctionConfiguration(ctx, spec.updateConfigInput())
 				return err

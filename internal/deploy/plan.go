@@ -175,6 +175,14 @@ type executor struct {
 	lock       state.Lock
 	// verb names the work in errors: "deploying" or "deleting".
 	verb string
+	// known are the records of declared resources the planner read from
+	// AWS (adopted ones, ones found without a record), by record name.
+	known map[string]*state.Record
+	// kept are the retained resources whose records a sweep dropped.
+	kept []string
+	// replacing are the declared resources (record names) the plan
+	// replaces, until the old one is deleted: their records name the old.
+	replacing map[string]bool
 }
 
 // saveError marks a failure to write the deployed state (so it is not
@@ -283,6 +291,8 @@ type planner struct {
 	// s3Code, when set, is where the package is uploaded (once, on first
 	// need) instead of being sent inline.
 	s3Code *s3Code
+	// creating are the declared resources (record names) the plan creates.
+	creating map[string]bool
 }
 
 func (pl *planner) plan(ctx context.Context) (*Plan, error) {
@@ -293,6 +303,8 @@ func (pl *planner) plan(ctx context.Context) (*Plan, error) {
 		var steps []Step
 		var err error
 		switch r := r.(type) {
+		case *appgraph.Declared:
+			steps, err = pl.declared(ctx, r)
 		case *appgraph.Role:
 			if !r.Managed {
 				continue
@@ -312,15 +324,19 @@ func (pl *planner) plan(ctx context.Context) (*Plan, error) {
 			}
 			steps, err = pl.function(ctx, r)
 		case *appgraph.EventSource:
+			var on *appgraph.Declared
+			if r, on, err = pl.onDeclared(r); err != nil {
+				break
+			}
 			switch r.Source.Type {
 			case manifest.SourceSchedule, manifest.SourceCWEvent:
-				steps, err = pl.rule(ctx, r)
+				steps, err = pl.rule(ctx, r, on)
 			case manifest.SourceSQS, manifest.SourceKinesis, manifest.SourceDynamoDB:
-				steps, err = pl.eventSourceMapping(ctx, r)
+				steps, err = pl.eventSourceMapping(ctx, r, on)
 			case manifest.SourceSNS:
 				steps, err = pl.snsSubscription(ctx, r)
 			case manifest.SourceS3:
-				steps, err = pl.s3Notification(ctx, r)
+				steps, err = pl.s3Notification(ctx, r, on)
 			default:
 				err = fmt.Errorf("gochalice deploy does not deploy %s event sources yet", r.Source.Type)
 			}
@@ -378,7 +394,7 @@ func (pl *planner) plan(ctx context.Context) (*Plan, error) {
 		if names[rec.Name] {
 			continue
 		}
-		st, err := sweepStep(rec)
+		st, err := sweepStep(rec, false)
 		if err != nil {
 			return nil, err
 		}

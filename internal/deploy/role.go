@@ -18,9 +18,18 @@ import (
 
 func (pl *planner) role(ctx context.Context, r *appgraph.Role) ([]Step, error) {
 	x := pl.x
-	policy := pl.built.Policies[r.ResourceName]
+	base := pl.built.Policies[r.ResourceName]
+	policy, err := x.rolePolicy(r, base)
+	if err != nil {
+		return nil, err
+	}
 	rec := state.Record{Name: r.ResourceName, ResourceType: "iam_role", Fields: []state.Field{{Key: "role_name", Value: r.RoleName}, {Key: "role_arn", Value: x.arns.role(r.RoleName)}}}
 	putPolicy := apiCall("iam", "PutRolePolicy", r.RoleName, func(ctx context.Context, x *executor) error {
+		// The ARNs of what the role's function uses are known by now.
+		policy, err := x.rolePolicy(r, base)
+		if err != nil {
+			return err
+		}
 		doc, err := json.Marshal(policy)
 		if err != nil {
 			return fmt.Errorf("encoding the policy of IAM role %s: %w", r.RoleName, err)

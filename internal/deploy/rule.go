@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/smithy-go"
 	"github.com/gochalice/chalice/internal/appgraph"
 	"github.com/gochalice/chalice/internal/deploy/state"
 	"github.com/gochalice/chalice/manifest"
@@ -17,14 +18,22 @@ import (
 
 // ---- EventBridge rule (schedule / CloudWatch event) ----
 
-func (pl *planner) rule(ctx context.Context, ev *appgraph.EventSource) ([]Step, error) {
+func (pl *planner) rule(ctx context.Context, ev *appgraph.EventSource, on *appgraph.Declared) ([]Step, error) {
 	x := pl.x
 	name := ev.RuleName
+	// A rule on a bus the app declares (OnBus) lives on that bus; its ARN
+	// names the bus.
+	var bus *string
+	ruleARN := x.arns.rule(name)
+	if on != nil {
+		bus = aws.String(x.declaredRef(on, appgraph.AttrName))
+		ruleARN = fmt.Sprintf("arn:%s:events:%s:%s:rule/%s/%s", x.arns.Partition, x.arns.Region, x.arns.Account, *bus, name)
+	}
 	fnARN := x.arns.function(ev.Function.FunctionName)
 	if rec := x.state.Find(ev.Function.ResourceName); rec != nil && rec.Get("lambda_arn") != "" {
 		fnARN = rec.Get("lambda_arn")
 	}
-	put := &eventbridge.PutRuleInput{Name: aws.String(name)}
+	put := &eventbridge.PutRuleInput{Name: aws.String(name), EventBusName: bus}
 	if ev.Source.Type == manifest.SourceSchedule {
 		put.ScheduleExpression = aws.String(ev.Source.Schedule)
 	} else {
@@ -34,10 +43,18 @@ func (pl *planner) rule(ctx context.Context, ev *appgraph.EventSource) ([]Step, 
 		put.Description = aws.String(ev.Source.Description)
 	}
 	rec := state.Record{Name: ev.ResourceName, ResourceType: "cloudwatch_event", Fields: []state.Field{{Key: "rule_name", Value: name}}}
-	perm := []permission{{function: ev.Function.FunctionName, principal: "events.amazonaws.com", sourceARN: x.arns.rule(name)}}
+	if bus != nil {
+		rec.Set("event_bus_name", *bus)
+	}
+	perm := []permission{{function: ev.Function.FunctionName, principal: "events.amazonaws.com", sourceARN: ruleARN}}
 
 	needRule, needTarget := true, true
-	got, err := x.c.EventBridge.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(name)})
+	var got *eventbridge.DescribeRuleOutput
+	// A rule on a bus this plan creates does not exist yet.
+	var err error = &smithy.GenericAPIError{Code: "ResourceNotFoundException", Message: "its bus is created by this deploy"}
+	if !pl.creates(on) {
+		got, err = x.c.EventBridge.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(name), EventBusName: bus})
+	}
 	switch {
 	case isNotFound(err):
 		// Tags are set when the rule is created (PutRule leaves an
@@ -50,7 +67,7 @@ func (pl *planner) rule(ctx context.Context, ev *appgraph.EventSource) ([]Step, 
 	default:
 		needRule = deref(got.ScheduleExpression) != deref(put.ScheduleExpression) || !sameEventPattern(deref(got.EventPattern), deref(put.EventPattern)) ||
 			deref(got.Description) != deref(put.Description) || got.State != ebtypes.RuleStateEnabled
-		targets, err := x.c.EventBridge.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(name)})
+		targets, err := x.c.EventBridge.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(name), EventBusName: bus})
 		if err != nil {
 			return nil, fmt.Errorf("events:ListTargetsByRule %s: %w", name, err)
 		}
@@ -74,7 +91,7 @@ func (pl *planner) rule(ctx context.Context, ev *appgraph.EventSource) ([]Step, 
 	ins = append(ins, recordIn(func() state.Record { return rec }))
 	if needTarget {
 		ins = append(ins, apiCall("events", "PutTargets", name, func(ctx context.Context, x *executor) error {
-			_, err := x.c.EventBridge.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(name), Targets: []ebtypes.Target{{Id: aws.String("1"), Arn: aws.String(fnARN)}}})
+			_, err := x.c.EventBridge.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(name), EventBusName: bus, Targets: []ebtypes.Target{{Id: aws.String("1"), Arn: aws.String(fnARN)}}})
 			return err
 		}))
 	}

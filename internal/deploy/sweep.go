@@ -17,7 +17,8 @@ import (
 // sweepKey names the field that identifies a record's resource.
 var sweepKey = map[string]string{"lambda_function": "lambda_arn", "iam_role": "role_name", "cloudwatch_event": "rule_name", "rest_api": "rest_api_id",
 	"http_api": "http_api_id", "websocket_api": "websocket_api_id", "sqs_event": "event_uuid", "kinesis_event": "event_uuid", "dynamodb_event": "event_uuid",
-	"s3_event": "bucket", "log_group": "log_group_name", "domain_name": "domain_name"}
+	"s3_event": "bucket", "log_group": "log_group_name", "domain_name": "domain_name",
+	"dynamodb_table": "table_name", "s3_bucket": "bucket_name", "sqs_queue": "queue_url", "sns_topic": "topic_arn", "eventbridge_bus": "bus_name"}
 
 // forgetIn is the instruction that drops a record once its resource is
 // gone.
@@ -26,8 +27,10 @@ func forgetIn(name string) Instruction {
 }
 
 // sweepStep deletes a recorded resource; already-deleted resources are
-// fine. The record is dropped once the resource is gone.
-func sweepStep(rec state.Record) (Step, error) {
+// fine. The record is dropped once the resource is gone. A declared
+// resource that is retained is kept (its record dropped) unless
+// deleteRetained.
+func sweepStep(rec state.Record, deleteRetained bool) (Step, error) {
 	name := rec.Name
 	// A record without the field that names its resource cannot be
 	// deleted: it is dropped from the state with a warning, never left to
@@ -42,6 +45,8 @@ func sweepStep(rec state.Record) (Step, error) {
 		return Step{Resource: name, Message: msg, Instructions: append(ins, forgetIn(name))}, nil
 	}
 	switch rec.ResourceType {
+	case "dynamodb_table", "s3_bucket", "sqs_queue", "sns_topic", "eventbridge_bus":
+		return sweepDeclared(rec, deleteRetained)
 	case "lambda_function":
 		arn := rec.Get("lambda_arn")
 		return step("Deleting function: "+arn, apiCall("lambda", "DeleteFunction", arn, func(ctx context.Context, x *executor) error {
@@ -77,9 +82,10 @@ func sweepStep(rec state.Record) (Step, error) {
 			}))
 	case "cloudwatch_event":
 		rule := rec.Get("rule_name")
+		bus := optional(rec.Get("event_bus_name"))
 		return step("Deleting event rule: "+rule,
 			apiCall("events", "RemoveTargets", rule, func(ctx context.Context, x *executor) error {
-				targets, err := x.c.EventBridge.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(rule)})
+				targets, err := x.c.EventBridge.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(rule), EventBusName: bus})
 				if isNotFound(err) {
 					return nil
 				}
@@ -93,13 +99,13 @@ func sweepStep(rec state.Record) (Step, error) {
 				if len(ids) == 0 {
 					return nil
 				}
-				if _, err := x.c.EventBridge.RemoveTargets(ctx, &eventbridge.RemoveTargetsInput{Rule: aws.String(rule), Ids: ids}); err != nil && !isNotFound(err) {
+				if _, err := x.c.EventBridge.RemoveTargets(ctx, &eventbridge.RemoveTargetsInput{Rule: aws.String(rule), EventBusName: bus, Ids: ids}); err != nil && !isNotFound(err) {
 					return err
 				}
 				return nil
 			}).detailed("the targets events:ListTargetsByRule finds"),
 			apiCall("events", "DeleteRule", rule, func(ctx context.Context, x *executor) error {
-				if _, err := x.c.EventBridge.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: aws.String(rule)}); err != nil && !isNotFound(err) {
+				if _, err := x.c.EventBridge.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: aws.String(rule), EventBusName: bus}); err != nil && !isNotFound(err) {
 					return err
 				}
 				return nil
@@ -142,4 +148,12 @@ func deleteESM(uuid string) Instruction {
 		}
 		return nil
 	})
+}
+
+// optional is s as an optional string parameter: nil when empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return aws.String(s)
 }

@@ -20,6 +20,8 @@ type Options struct {
 	stageflags.Flags
 	// ByTag also finds the stage's resources by their gochalice tags.
 	ByTag bool
+	// DeleteRetained also deletes the retained declared resources.
+	DeleteRetained bool
 }
 
 const long = `Delete every resource recorded in the stage's deployed state, in reverse
@@ -27,8 +29,9 @@ order of creation, and leave the state with no resources.
 
 Resources already deleted by other means are fine. With nothing recorded
 (a lost state file), --by-tag finds the resources of the app and stage by
-the tags gochalice put on them and deletes those too. Progress goes to
-stderr.`
+the tags gochalice put on them and deletes those too. Tables and buckets
+the app declares are retained (kept, and said so) unless --delete-retained.
+Progress goes to stderr.`
 
 const example = `  gochalice delete
   gochalice delete --stage prod --profile prod-admin
@@ -58,6 +61,7 @@ func NewCmdDelete(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	}
 	opts.Flags.Register(cmd, stageflags.Which{Profile: true, State: true, ConnectionTimeout: true})
 	cmd.Flags().BoolVar(&opts.ByTag, "by-tag", false, "Also find the stage's resources by their gochalice tags (app, stage), for a stage whose deployed state was lost, and delete them.")
+	cmd.Flags().BoolVar(&opts.DeleteRetained, "delete-retained", false, "Also delete the retained resources the app declares (tables and buckets by default) and everything in them.")
 	return cmd
 }
 
@@ -65,6 +69,7 @@ func NewCmdDelete(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 func Run(ctx context.Context, o *Options) error {
 	do := o.Flags.Options(o.ProjectDir)
 	do.ByTag = o.ByTag
+	do.DeleteRetained = o.DeleteRetained
 	do.Reporter = o.Report
 	return deploy.Delete(ctx, &do)
 }

@@ -20,6 +20,7 @@ func TestNewCmdDelete(t *testing.T) {
 		{args: nil, want: Options{Flags: stageflags.Flags{Stage: "dev"}}},
 		{args: []string{"--stage", "prod", "--profile", "p", "--state", "s3://b/", "--connection-timeout", "5", "--by-tag"},
 			want: Options{Flags: stageflags.Flags{Stage: "prod", Profile: "p", StateURL: "s3://b/", ConnectionTimeout: 5 * time.Second}, ByTag: true}},
+		{args: []string{"--delete-retained"}, want: Options{Flags: stageflags.Flags{Stage: "dev"}, DeleteRetained: true}},
 		{args: []string{"--api-gateway-stage", "v1"}, wantErr: "unknown flag: --api-gateway-stage"},
 		{args: []string{"dev"}, wantErr: `unknown command "dev" for "gochalice delete"`},
 	}

@@ -24,6 +24,9 @@ type Options struct {
 	AutogenPolicy    *bool // nil: autogen_policy of the configuration
 	DeploymentBucket string
 	JSON             bool
+	// AllowReplace lets deploy replace a declared resource whose change
+	// AWS cannot make in place.
+	AllowReplace bool
 }
 
 const long = `Deploy the app to AWS straight through the AWS SDK, as chalice deploy does.
@@ -72,6 +75,7 @@ func NewCmdDeploy(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	fl.StringVar(&opts.APIGatewayStage, "api-gateway-stage", "", "Name of the API gateway stage to deploy to.")
 	autogen = cli.AddBoolPair(cmd, "autogen-policy", "Automatically generate IAM policy for app code.", "Use .chalice/policy-<stage>.json instead of generating the policy.")
 	fl.StringVar(&opts.DeploymentBucket, "deployment-bucket", "", "S3 bucket to upload a deployment package over Lambda's 50 MB direct-upload limit to.")
+	fl.BoolVar(&opts.AllowReplace, "allow-replace", false, "Replace a declared resource whose change AWS cannot make in place (a table's key schema), deleting the old one and its data.")
 	fl.BoolVar(&opts.JSON, "json", false, "Print the deployed resources as recorded in the state, as JSON, instead of the summary.")
 	return cmd
 }
@@ -82,6 +86,7 @@ func Run(ctx context.Context, o *Options) error {
 	do.Overrides.AutogenPolicy = o.AutogenPolicy
 	do.Overrides.APIGatewayStage = o.APIGatewayStage
 	do.DeploymentBucket = o.DeploymentBucket
+	do.AllowReplace = o.AllowReplace
 	do.Reporter = o.Report
 	res, err := deploy.Deploy(ctx, &do)
 	if err != nil {

@@ -24,6 +24,7 @@ func TestNewCmdDeploy(t *testing.T) {
 			args: []string{"--stage", "prod", "--profile", "p", "--api-gateway-stage", "v1", "--connection-timeout", "30", "--state", "s3://b/k", "--deployment-bucket", "bk", "--json"},
 			want: Options{Flags: stageflags.Flags{Stage: "prod", Profile: "p", StateURL: "s3://b/k", ConnectionTimeout: 30 * time.Second}, APIGatewayStage: "v1", DeploymentBucket: "bk", JSON: true},
 		},
+		{args: []string{"--allow-replace"}, want: Options{Flags: stageflags.Flags{Stage: "dev"}, AllowReplace: true}},
 		{args: []string{"--autogen-policy"}, want: Options{Flags: stageflags.Flags{Stage: "dev"}, AutogenPolicy: ptr(true)}},
 		{args: []string{"--no-autogen-policy"}, want: Options{Flags: stageflags.Flags{Stage: "dev"}, AutogenPolicy: ptr(false)}},
 		{args: []string{"--autogen-policy=false"}, want: Options{Flags: stageflags.Flags{Stage: "dev"}, AutogenPolicy: ptr(false)}},

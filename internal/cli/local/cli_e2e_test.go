@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,13 +20,8 @@ func TestCLIEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the CLI and an app")
 	}
-	bin := filepath.Join(t.TempDir(), "gochalice")
-	build := exec.Command("go", "build", "-o", bin, "github.com/gochalice/chalice/cmd/gochalice")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the CLI: %v\n%s", err, out)
-	}
 	dir := newProjectFrom(t, "testdata/rows/main.go.txt", `{"version": "2.0", "app_name": "rows", "stages": {"dev": {"api_gateway_stage": "api"}}}`)
-	cmd := exec.Command(bin, "--project-dir", dir, "local", "--port", "0", "--no-autoreload")
+	cmd := gochaliceCommand(t, "--project-dir", dir, "local", "--port", "0", "--no-autoreload")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, _ := cmd.StdoutPipe()
 	var stderr syncBuffer

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,6 +28,8 @@ import (
 	"github.com/gochalice/chalice/internal/appbuild"
 	"github.com/gochalice/chalice/internal/cli"
 	"github.com/gochalice/chalice/internal/gateway"
+	"github.com/gochalice/chalice/internal/localevents"
+	"github.com/gochalice/chalice/internal/provision"
 	"github.com/gochalice/chalice/internal/runtimeapi"
 	"github.com/gochalice/chalice/internal/wsgateway"
 	"github.com/gochalice/chalice/manifest"
@@ -49,6 +52,12 @@ type Options struct {
 	// wait for a free worker, within the integration timeout.
 	MaxConcurrency int
 	API            string // "rest" (default) or "http"
+	// AWSEndpoint is the emulator the app's declared resources are
+	// created on; empty starts an embedded moto server on loopback (when
+	// the app declares resources) and stops it on exit.
+	AWSEndpoint string
+	// Schedules runs the app's schedules locally (--no-schedules: off).
+	Schedules bool
 	// Timeouts bound the HTTP server and the wait for a function; zero
 	// fields take the defaults (tests shorten them).
 	Timeouts Timeouts
@@ -107,17 +116,26 @@ worker process; further requests wait for a free worker. A worker that
 crashes or times out is replaced at once. As on AWS, a function that
 exceeds its lambda_timeout answers 502 (Task timed out), and one still
 running after API Gateway's 29 s integration timeout answers 504. The
-reason for every 502 and 504 is logged to stderr.`
+reason for every 502 and 504 is logged to stderr.
+
+When the app declares resources (app.Table, app.Queue, ...), gochalice
+local starts a moto server (AWS emulator) on loopback, creates them there
+and points the workers at it (AWS_ENDPOINT_URL, region, test credentials
+unless the environment sets them); --aws-endpoint uses another emulator
+instead. Messages to declared queues, topics and buckets, and events on
+declared buses, reach their handlers, and schedules fire on their rate or cron (--no-schedules turns
+them off). Everything it started stops with it.`
 
 const example = `  gochalice local
   gochalice local --port 8080 --stage prod
-  gochalice local --api http --max-concurrency 4 --no-autoreload`
+  gochalice local --api http --max-concurrency 4 --no-autoreload
+  gochalice local --aws-endpoint http://localhost:4566 --no-schedules`
 
 // NewCmdLocal returns the local command; runF, when set, receives the
 // parsed options instead of Run (tests).
 func NewCmdLocal(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{}
-	var autoreload *cli.BoolPair
+	var autoreload, schedules *cli.BoolPair
 	cmd := &cobra.Command{
 		Use:     "local",
 		Short:   "Run the app locally behind an API Gateway emulator",
@@ -135,6 +153,11 @@ func NewCmdLocal(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 			case opts.API != "rest" && opts.API != "http":
 				return cli.FlagErrorf("--api %q: must be rest or http", opts.API)
 			}
+			if opts.AWSEndpoint != "" {
+				if u, err := url.Parse(opts.AWSEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return cli.FlagErrorf("--aws-endpoint %q: must be an http:// or https:// URL", opts.AWSEndpoint)
+				}
+			}
 			dir, err := f.ProjectPath()
 			if err != nil {
 				return err
@@ -143,6 +166,10 @@ func NewCmdLocal(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 			opts.Autoreload = true
 			if v := autoreload.Value(); v != nil {
 				opts.Autoreload = *v
+			}
+			opts.Schedules = true
+			if v := schedules.Value(); v != nil {
+				opts.Schedules = *v
 			}
 			if runF != nil {
 				return runF(opts)
@@ -159,6 +186,8 @@ func NewCmdLocal(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	fl.IntVar(&opts.MaxConcurrency, "max-concurrency", defaultMaxConcurrency,
 		"Concurrent invocations per function, one worker process each (as Lambda concurrency); further requests wait for a free worker")
 	fl.StringVar(&opts.API, "api", "rest", "API Gateway flavour to emulate: rest (REST API, payload 1.0) or http (HTTP API, payload 2.0)")
+	fl.StringVar(&opts.AWSEndpoint, "aws-endpoint", "", "AWS emulator to create the app's declared resources on (default: a moto server started on loopback)")
+	schedules = cli.AddBoolPair(cmd, "schedules", "Fire the app's schedules on their rate or cron (the default).", "Do not fire the app's schedules.")
 	return cmd
 }
 
@@ -169,9 +198,22 @@ type state struct {
 	gw     *gateway.Gateway
 	pools  map[string]*runtimeapi.Pool
 	m      *manifest.Manifest
+	events *localevents.Runner // nil without event sources
 }
 
 func (s *state) close() {
+	s.events.Close() // before the pools: its invocations run on them
+	s.closePools()
+}
+
+// retire closes a build a reload replaced: its event sources first finish
+// the invocations they started (the new build polls the same queues).
+func (s *state) retire() {
+	s.events.Drain()
+	s.closePools()
+}
+
+func (s *state) closePools() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
@@ -205,6 +247,8 @@ func Run(ctx context.Context, o *Options) error {
 	srv := &server{o: o, cfg: cfg, addr: addr, binDir: filepath.Join(o.ProjectDir, ".chalice", "build", "local"),
 		timeouts: o.Timeouts.withDefaults(), log: slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)), access: newBatchWriter(o.IO.ErrOut)}
 	defer srv.access.Flush()
+	defer srv.closeEndpoint() // after the workers stop (defers run in reverse)
+	srv.prestartMoto()
 	st, err := srv.load(ctx)
 	if err != nil {
 		return err
@@ -268,6 +312,10 @@ type server struct {
 	access   *batchWriter // to stderr: one line per request, in batches
 	cur      atomic.Pointer[state]
 	gen      atomic.Int64
+	aws      *endpoint // the declared resources' endpoint, once started; kept across reloads
+	// motoStart is a moto server started ahead, while the first build
+	// runs, because the project's last build declared resources.
+	motoStart *motoStart
 }
 
 // load builds the app and starts a gateway over fresh worker pools.
@@ -284,29 +332,34 @@ func (s *server) load(ctx context.Context) (*state, error) {
 	if err := s.cfg.Validate(s.o.Stage, functionNames(m), config.Overrides{}); err != nil {
 		return nil, err
 	}
-	if len(m.Resources) > 0 && gen == 1 {
-		names := make([]string, len(m.Resources))
-		for i, r := range m.Resources {
-			names[i] = r.Kind + " " + r.Name
+	var (
+		res    *provision.Result
+		awsEnv []string
+	)
+	s.noteResources(len(m.Resources) > 0)
+	if len(m.Resources) > 0 {
+		if res, awsEnv, err = s.provision(ctx, m); err != nil {
+			return nil, err
 		}
-		fmt.Fprintf(s.o.IO.ErrOut, "Warning: the app declares resources (%s), which gochalice local does not create yet: "+
-			"the handlers reach whatever AWS endpoint and credentials their environment names, under the declared names; "+
-			"run an emulator and set AWS_ENDPOINT_URL, or test with chalicetest.AWSEndpoint\n", strings.Join(names, ", "))
 	}
 	st := &state{m: m, pools: map[string]*runtimeapi.Pool{}}
 	for _, fn := range m.Functions {
-		if fn.Kind != manifest.KindAPIHandler && fn.Kind != manifest.KindAuthorizer && fn.Kind != manifest.KindWebsocket {
+		if fn.Kind != manifest.KindAPIHandler && fn.Kind != manifest.KindAuthorizer && fn.Kind != manifest.KindWebsocket && fn.Kind != manifest.KindEvent {
 			continue
 		}
-		env := []string{"AWS_CHALICE_CLI_MODE=false",
-			chalice.WebsocketEndpointEnv + "=http://" + s.addr + "/" + s.cfg.APIGatewayStage(s.o.Stage)}
+		env := append([]string{"AWS_CHALICE_CLI_MODE=false",
+			chalice.WebsocketEndpointEnv + "=http://" + s.addr + "/" + s.cfg.APIGatewayStage(s.o.Stage)}, awsEnv...)
+		integration := s.timeouts.Integration
+		if fn.Kind == manifest.KindEvent {
+			integration = 0 // no API Gateway in front: only the function's own timeout
+		}
 		for k, v := range s.cfg.EnvironmentVariables(s.o.Stage, fn.Name) {
 			env = append(env, k+"="+v)
 		}
 		pool, err := runtimeapi.NewPool(runtimeapi.Config{
 			Binary: bin, Function: fn.Handler, Env: env, Dir: s.o.ProjectDir,
 			Timeout:            time.Duration(s.cfg.LambdaTimeout(s.o.Stage, fn.Name)) * time.Second,
-			IntegrationTimeout: s.timeouts.Integration,
+			IntegrationTimeout: integration,
 			MemoryMB:           s.cfg.LambdaMemorySize(s.o.Stage, fn.Name),
 			MaxWorkers:         s.o.MaxConcurrency, Stdout: s.o.IO.ErrOut, Stderr: s.o.IO.ErrOut,
 		})
@@ -334,6 +387,10 @@ func (s *server) load(ctx context.Context) (*state, error) {
 		return nil, err
 	}
 	st.gw = gw
+	if err := s.startEvents(ctx, st, res); err != nil {
+		st.close()
+		return nil, err
+	}
 	if api := st.pools[manifest.APIHandlerName]; api != nil && s.o.Workers > 0 {
 		_ = api.Warm(ctx, s.o.Workers)
 	}
@@ -471,7 +528,7 @@ func (s *server) watch(ctx context.Context) {
 			continue
 		}
 		old := s.cur.Swap(st)
-		go old.close()
+		go old.retire()
 		fmt.Fprintf(s.o.IO.ErrOut, "Reloaded: serving the new build (%d functions)\n", len(st.m.Functions))
 	}
 }

@@ -28,7 +28,7 @@ import (
 var templates embed.FS
 
 // ProjectTypes are the templates new-project offers.
-var ProjectTypes = []string{"rest-api", "lambda-only", "s3-event", "websocket", "web", "cdk-ddb"}
+var ProjectTypes = []string{"rest-api", "lambda-only", "s3-event", "websocket", "web", "cdk-ddb", "dynamodb"}
 
 // cdkType is the two-module layout (runtime/ app + infrastructure/ CDK
 // app) of Chalice's cdk-ddb template.
@@ -56,8 +56,9 @@ project builds at once: its requirements are resolved before the
 directory appears, and a failure leaves nothing behind.
 
 Project types: rest-api (the default), lambda-only, s3-event, websocket,
-web (a starter site: pages, static files, a form) and cdk-ddb (the app
-plus a CDK app that deploys it with a DynamoDB table).`
+web (a starter site: pages, static files, a form), cdk-ddb (the app
+plus a CDK app that deploys it with a DynamoDB table) and dynamodb (a
+CRUD API on a table the app declares, with a handler for its stream).`
 
 const example = `  gochalice new-project hello
   gochalice new-project -t websocket chat
@@ -219,8 +220,10 @@ func render(o *Options, lib string) (map[string][]byte, error) {
 }
 `, o.Name))
 	files[".gitignore"] = []byte(".chalice/deployments/\n.chalice/build/\n/bootstrap\n")
-	files["go.mod"] = []byte(fmt.Sprintf("module %s\n\ngo 1.26\n\nrequire github.com/gochalice/chalice v0.0.0-00010101000000-000000000000\n\n"+
-		"// The gochalice library is used from this checkout (it is not published).\nreplace github.com/gochalice/chalice => %s\n", o.Name, lib))
+	if _, ok := files["go.mod"]; !ok { // a template may pin requirements of its own
+		files["go.mod"] = []byte(fmt.Sprintf("module %s\n\ngo 1.26\n\nrequire github.com/gochalice/chalice v0.0.0-00010101000000-000000000000\n\n"+
+			"// The gochalice library is used from this checkout (it is not published).\nreplace github.com/gochalice/chalice => %s\n", o.Name, lib))
+	}
 	if _, ok := files["README.md"]; !ok { // a template may bring its own
 		files["README.md"] = []byte(fmt.Sprintf("# %s\n\nA gochalice app (%s).\n\n"+
 			"- `gochalice local` serves it on http://127.0.0.1:8000 (rebuilding on every change).\n"+

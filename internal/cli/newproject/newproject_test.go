@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,12 +61,16 @@ func TestNewProjectBuildsEveryType(t *testing.T) {
 			if m.App != opts.Name {
 				t.Errorf("manifest app = %q", m.App)
 			}
-			wantRoutes := map[string]int{"lambda-only": 0, "web": 7}[pt]
-			if pt != "lambda-only" && pt != "web" {
+			wantRoutes, ok := map[string]int{"lambda-only": 0, "web": 7, "dynamodb": 5}[pt]
+			if !ok {
 				wantRoutes = 1
 			}
-			if len(m.Routes) != wantRoutes || (wantRoutes > 0 && (m.Routes[0].Path != "/" || m.Routes[0].Method != "GET")) {
-				t.Errorf("routes = %+v, want %d starting with GET /", m.Routes, wantRoutes)
+			first, ok := map[string]string{"dynamodb": "GET /items"}[pt]
+			if !ok {
+				first = "GET /"
+			}
+			if len(m.Routes) != wantRoutes || (wantRoutes > 0 && m.Routes[0].Method+" "+m.Routes[0].Path != first) {
+				t.Errorf("routes = %+v, want %d starting with %s", m.Routes, wantRoutes, first)
 			}
 		})
 	}
@@ -98,7 +103,7 @@ func TestNewProjectRefusesExistingDir(t *testing.T) {
 func TestNewProjectBadInput(t *testing.T) {
 	tests := []struct{ name, typ, want string }{
 		{"bad name!", "rest-api", `invalid project name "bad name!"`},
-		{"ok", "nope", `unknown --project-type "nope" (valid: rest-api, lambda-only, s3-event, websocket, web, cdk-ddb)`},
+		{"ok", "nope", `unknown --project-type "nope" (valid: rest-api, lambda-only, s3-event, websocket, web, cdk-ddb, dynamodb)`},
 	}
 	for _, tt := range tests {
 		err := Run(context.Background(), &Options{Dir: t.TempDir(), Name: tt.name, ProjectType: tt.typ, SkipTidy: true})
@@ -136,5 +141,50 @@ func TestNewProjectCDK(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "users", "go.mod")); err == nil {
 		t.Errorf("cdk-ddb must not have a root go.mod")
+	}
+}
+
+// TestNewProjectDynamoDB: the dynamodb scaffold renders with its own
+// go.mod (the SDK pinned to the library's versions, the library from
+// this checkout) and README, and go vet passes in it.
+// TestScaffoldedDynamoDBOwnTests (internal/cli/local) runs its tests.
+func TestNewProjectDynamoDB(t *testing.T) {
+	if testing.Short() {
+		t.Skip("resolves and vets a project")
+	}
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := Run(context.Background(), &Options{IO: cli.IO{Out: &out, ErrOut: &out}, Dir: dir, Name: "shop", ProjectType: "dynamodb"}); err != nil {
+		t.Fatal(err)
+	}
+	proj := filepath.Join(dir, "shop")
+	for _, f := range []string{"main.go", "items.go", "stream.go", "items_test.go", "stream_test.go", "README.md", "go.mod", "go.sum", ".chalice/config.json"} {
+		b, err := os.ReadFile(filepath.Join(proj, f))
+		if err != nil {
+			t.Errorf("missing %s", f)
+			continue
+		}
+		if strings.Contains(string(b), "{{") && !strings.HasSuffix(f, "_test.go") {
+			t.Errorf("%s still has template placeholders", f)
+		}
+	}
+	mod, _ := os.ReadFile(filepath.Join(proj, "go.mod"))
+	lib, err := libraryDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"module shop\n", "github.com/aws/aws-sdk-go-v2/service/dynamodb v1.73.1", "replace github.com/gochalice/chalice => " + lib} {
+		if !strings.Contains(string(mod), want) {
+			t.Errorf("go.mod lacks %q:\n%s", want, mod)
+		}
+	}
+	if readme, _ := os.ReadFile(filepath.Join(proj, "README.md")); !strings.Contains(string(readme), "shop-<stage>-items") {
+		t.Errorf("README is not the template's own:\n%s", readme)
+	}
+	cmd := exec.Command("go", "vet", "./...")
+	cmd.Dir = proj
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go vet in the scaffolded project: %v\n%s", err, out)
 	}
 }

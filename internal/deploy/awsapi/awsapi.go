@@ -20,11 +20,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 )
@@ -142,6 +144,9 @@ type Clients struct {
 	SNS          *sns.Client
 	S3           *s3.Client
 	Logs         *cloudwatchlogs.Client
+	// DynamoDB and SQS serve the tables and queues the app declares.
+	DynamoDB *dynamodb.Client
+	SQS      *sqs.Client
 }
 
 // Load resolves the SDK configuration (environment, shared config,
@@ -184,6 +189,8 @@ func Load(ctx context.Context, o Options) (*Clients, error) {
 			o.UsePathStyle = cfg.BaseEndpoint != nil || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
 			o.DisableLogOutputChecksumValidationSkipped = true
 		}),
-		Logs: cloudwatchlogs.NewFromConfig(cfg),
+		Logs:     cloudwatchlogs.NewFromConfig(cfg),
+		DynamoDB: dynamodb.NewFromConfig(cfg),
+		SQS:      sqs.NewFromConfig(cfg),
 	}, nil
 }
