@@ -277,13 +277,19 @@ func Run(ctx context.Context, o *Options) error {
 	if srv.ws != nil {
 		fmt.Fprintf(o.IO.Out, "Websocket API on ws://%s/ (management API at http://%s/%s/@connections)\n", addr, addr, cfg.APIGatewayStage(o.Stage))
 	}
+	// The watch starts from the files as they are now, before anyone is
+	// told the server is ready: a save right after that is a change.
+	var w *watchState
+	if o.Autoreload {
+		w = srv.startWatch(ctx)
+	}
 	if o.Ready != nil {
 		o.Ready(addr)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	if o.Autoreload {
-		go srv.watch(ctx)
+	if w != nil {
+		go srv.watch(ctx, w)
 	}
 	select {
 	case <-ctx.Done():
@@ -489,15 +495,29 @@ const (
 )
 
 // watch rebuilds on source changes; a failed build keeps the last good one.
-func (s *server) watch(ctx context.Context) {
-	last := fingerprint(s.o.ProjectDir)
-	poll := pollInterval
+// watchState is where a watch starts: the project's fingerprint and the
+// change notifications (nil when it polls).
+type watchState struct {
+	last    string
+	changed <-chan struct{}
+	poll    time.Duration
+}
+
+// startWatch takes the project's fingerprint and subscribes to its
+// changes.
+func (s *server) startWatch(ctx context.Context) *watchState {
+	w := &watchState{last: fingerprint(s.o.ProjectDir), poll: pollInterval}
 	changed, err := watchChanges(ctx, s.o.ProjectDir)
 	if err == nil {
-		poll = safetyPoll
+		w.changed, w.poll = changed, safetyPoll
 	} else {
-		slog.DebugContext(ctx, "autoreload polls", "every", poll, "reason", err.Error())
+		slog.DebugContext(ctx, "autoreload polls", "every", w.poll, "reason", err.Error())
 	}
+	return w
+}
+
+func (s *server) watch(ctx context.Context, w *watchState) {
+	last, changed, poll := w.last, w.changed, w.poll
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
