@@ -1,7 +1,8 @@
 // Package localevents runs an app's event sources on declared resources
 // locally, against the AWS endpoint (normally an emulator such as moto)
 // that internal/provision brought the resources up on: it polls declared
-// queues as Lambda's SQS event source mapping does, bridges declared
+// queues as Lambda's SQS event source mapping does, reads declared
+// tables' streams as its DynamoDB mapping does, bridges declared
 // topics, buckets and buses (event rules) to queues of its own and turns
 // their messages into SNS, S3 and EventBridge events, and fires schedules
 // on their rate or cron.
@@ -145,6 +146,14 @@ func Start(ctx context.Context, o Options) (*Runner, error) {
 				bucketOrder = append(bucketOrder, src.Resource)
 			}
 			bucketSources[src.Resource] = append(bucketSources[src.Resource], bucketSource{src: src, res: res})
+		case manifest.SourceDynamoDB:
+			p, err := e.streamSource(src, res.Values[appgraph.AttrStreamARN])
+			if err != nil {
+				r.Skipped = append(r.Skipped, fmt.Sprintf("dynamodb source of %s: %v", src.Function, err))
+				continue
+			}
+			r.Sources = append(r.Sources, fmt.Sprintf("table %s stream runs %s", src.Resource, src.Function))
+			r.goRun(func() { p.run(runCtx) })
 		default:
 			r.Skipped = append(r.Skipped, fmt.Sprintf("%s source of %s on %s: not run locally", src.Type, src.Function, src.Resource))
 		}
