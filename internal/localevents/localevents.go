@@ -147,7 +147,7 @@ func Start(ctx context.Context, o Options) (*Runner, error) {
 			}
 			bucketSources[src.Resource] = append(bucketSources[src.Resource], bucketSource{src: src, res: res})
 		case manifest.SourceDynamoDB:
-			p, err := e.streamSource(src, res.Values[appgraph.AttrStreamARN])
+			p, err := e.streamSource(ctx, src, res.Values[appgraph.AttrStreamARN])
 			if err != nil {
 				r.Skipped = append(r.Skipped, fmt.Sprintf("dynamodb source of %s: %v", src.Function, err))
 				continue

@@ -33,11 +33,12 @@ type streamPoller struct {
 	src       *manifest.EventSource
 	streamARN string
 	client    *dynamodbstreams.Client
+	iterators map[string]*string // shard id -> next iterator
+	known     map[string]bool    // shards given an iterator
 }
 
 func (p *streamPoller) run(ctx context.Context) {
-	iterators := map[string]*string{} // shard id -> next iterator
-	known := map[string]bool{}
+	iterators, known := p.iterators, p.known
 	for ctx.Err() == nil {
 		if err := p.discover(ctx, iterators, known); err != nil {
 			if isCancel(ctx, err) {
@@ -202,11 +203,17 @@ func attrJSON(v types.AttributeValue) map[string]any {
 	return map[string]any{"NULL": true}
 }
 
-// streamSource starts the poller of a source on a declared table's
-// stream, or says why it cannot run.
-func (e *env) streamSource(src *manifest.EventSource, streamARN string) (*streamPoller, error) {
+// streamSource makes the poller of a source on a declared table's
+// stream, its shards' iterators already taken: a change made once Start
+// has returned reaches the function even from LATEST.
+func (e *env) streamSource(ctx context.Context, src *manifest.EventSource, streamARN string) (*streamPoller, error) {
 	if streamARN == "" {
 		return nil, fmt.Errorf("table %s has no stream ARN (declare it with chalice.Stream(...))", src.Resource)
 	}
-	return &streamPoller{env: e, src: src, streamARN: streamARN, client: dynamodbstreams.NewFromConfig(e.o.AWS)}, nil
+	p := &streamPoller{env: e, src: src, streamARN: streamARN, client: dynamodbstreams.NewFromConfig(e.o.AWS),
+		iterators: map[string]*string{}, known: map[string]bool{}}
+	if err := p.discover(ctx, p.iterators, p.known); err != nil {
+		return nil, fmt.Errorf("reading the stream of table %s: %w", src.Resource, err)
+	}
+	return p, nil
 }

@@ -53,11 +53,14 @@ func TestStreamPoller(t *testing.T) {
 	if len(r.Sources) != 1 || len(r.Skipped) != 0 {
 		t.Fatalf("sources %q, skipped %q", r.Sources, r.Skipped)
 	}
-	time.Sleep(500 * time.Millisecond) // the poller takes its LATEST iterators
 	db := dynamodb.NewFromConfig(awsCfg)
 	table := res.Resource("items").Values[appgraph.AttrName]
 	put := func(name string) {
-		if _, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: map[string]ddbtypes.AttributeValue{
+		cond := "attribute_not_exists(id)"
+		if name != "first" {
+			cond = "attribute_exists(id)"
+		}
+		if _, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), ConditionExpression: aws.String(cond), Item: map[string]ddbtypes.AttributeValue{
 			"id": &ddbtypes.AttributeValueMemberS{Value: "a"}, "name": &ddbtypes.AttributeValueMemberS{Value: name},
 			"n": &ddbtypes.AttributeValueMemberN{Value: "3"}}}); err != nil {
 			t.Fatal(err)
