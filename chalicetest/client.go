@@ -44,6 +44,10 @@ type Client struct {
 	env     map[string]string
 	warn    func(string)
 	envLock *sync.Mutex
+	// aws and resources are the emulator and the declared resources on
+	// it (AWSEndpoint).
+	aws       aws.Config
+	resources *provision.Result
 }
 
 // Option configures New.
@@ -374,6 +378,7 @@ func (c *Client) provision(endpoint string) error {
 			return fmt.Errorf("creating the app's resources at %s: %w", endpoint, err)
 		}
 		maps.Copy(env, res.Env())
+		c.aws, c.resources = awsCfg, res
 	}
 	for k, v := range env {
 		if _, set := c.env[k]; !set {
