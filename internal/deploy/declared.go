@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,6 +26,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/gochalice/chalice/internal/appgraph"
+	"github.com/gochalice/chalice/internal/provision"
 	"github.com/gochalice/chalice/internal/deploy/state"
 	"github.com/gochalice/chalice/manifest"
 )
@@ -368,46 +370,6 @@ func (pl *planner) found(d *appgraph.Declared, values map[string]string) Instruc
 
 // ---- DynamoDB table ----
 
-func tableKey(k manifest.KeyAttribute, typ ddbtypes.KeyType) ddbtypes.KeySchemaElement {
-	return ddbtypes.KeySchemaElement{AttributeName: aws.String(k.Name), KeyType: typ}
-}
-
-func createTableInput(t *manifest.TableSpec, name string, tags map[string]string) *dynamodb.CreateTableInput {
-	in := &dynamodb.CreateTableInput{TableName: aws.String(name), BillingMode: ddbtypes.BillingMode(t.BillingMode)}
-	in.KeySchema = []ddbtypes.KeySchemaElement{tableKey(t.PartitionKey, ddbtypes.KeyTypeHash)}
-	if t.SortKey != nil {
-		in.KeySchema = append(in.KeySchema, tableKey(*t.SortKey, ddbtypes.KeyTypeRange))
-	}
-	var capacity *ddbtypes.ProvisionedThroughput
-	if t.BillingMode == "PROVISIONED" {
-		capacity = &ddbtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(int64(t.ReadCapacity)), WriteCapacityUnits: aws.Int64(int64(t.WriteCapacity))}
-		in.ProvisionedThroughput = capacity
-	}
-	for _, ix := range t.GlobalIndexes {
-		ks := []ddbtypes.KeySchemaElement{tableKey(ix.PartitionKey, ddbtypes.KeyTypeHash)}
-		if ix.SortKey != nil {
-			ks = append(ks, tableKey(*ix.SortKey, ddbtypes.KeyTypeRange))
-		}
-		proj := &ddbtypes.Projection{ProjectionType: ddbtypes.ProjectionType(ix.Projection)}
-		if len(ix.NonKeyAttributes) > 0 {
-			proj.NonKeyAttributes = ix.NonKeyAttributes
-		}
-		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, ddbtypes.GlobalSecondaryIndex{
-			IndexName: aws.String(ix.Name), KeySchema: ks, Projection: proj, ProvisionedThroughput: capacity})
-	}
-	for _, k := range appgraph.KeyAttributes(t) {
-		in.AttributeDefinitions = append(in.AttributeDefinitions, ddbtypes.AttributeDefinition{
-			AttributeName: aws.String(k.Name), AttributeType: ddbtypes.ScalarAttributeType(k.Type)})
-	}
-	if t.StreamView != "" {
-		in.StreamSpecification = &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewType(t.StreamView)}
-	}
-	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		in.Tags = append(in.Tags, ddbtypes.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
-	}
-	return in
-}
-
 func tableValues(name string, t *ddbtypes.TableDescription) map[string]string {
 	return map[string]string{appgraph.AttrName: name, appgraph.AttrARN: deref(t.TableArn), appgraph.AttrStreamARN: deref(t.LatestStreamArn)}
 }
@@ -492,7 +454,7 @@ func (pl *planner) table(ctx context.Context, d *appgraph.Declared, name, label 
 	if d.Adopted {
 		return []Step{{Resource: d.ResourceName, Instructions: ins}}, nil
 	}
-	want := createTableInput(t, name, nil)
+	want := provision.CreateTableInput(t, name, nil)
 	if was, now := keySchema(desc.KeySchema, desc.AttributeDefinitions), keySchema(want.KeySchema, want.AttributeDefinitions); was != now {
 		if err := pl.allowReplace(&ReplacementError{Stage: x.stage, Resource: d.ResourceName, Name: d.Spec.Name, Label: label, Setting: "key schema", Was: was, Now: now}); err != nil {
 			return nil, err
@@ -600,7 +562,7 @@ func updateTableCall(d *appgraph.Declared, name string, in *dynamodb.UpdateTable
 func (pl *planner) createTable(d *appgraph.Declared, name string) []Step {
 	t := d.Spec.Table
 	create := apiCall("dynamodb", "CreateTable", name, func(ctx context.Context, x *executor) error {
-		_, err := x.c.DynamoDB.CreateTable(ctx, createTableInput(t, name, x.ownTags(d.ResourceName)))
+		_, err := x.c.DynamoDB.CreateTable(ctx, provision.CreateTableInput(t, name, x.ownTags(d.ResourceName)))
 		// ResourceInUseException: a create whose answer was lost and that
 		// the SDK sent again; the table is ours.
 		if err != nil && errorCode(err) != "ResourceInUseException" {
@@ -616,19 +578,12 @@ func (pl *planner) createTable(d *appgraph.Declared, name string) []Step {
 	if t.SortKey != nil {
 		key += ", " + t.SortKey.Name
 	}
-	create = create.detailed("%s; key %s; %d global indexes; stream %s", billingDetail(t), key, len(t.GlobalIndexes), cmpOr(t.StreamView, "off"))
+	create = create.detailed("%s; key %s; %d global indexes; stream %s", billingDetail(t), key, len(t.GlobalIndexes), cmp.Or(t.StreamView, "off"))
 	ins := []Instruction{create}
 	if t.TTLAttribute != "" {
 		ins = append(ins, ttlCall(name, t.TTLAttribute, true))
 	}
 	return []Step{{Resource: d.ResourceName, Message: "Creating DynamoDB table: " + name, Instructions: ins}}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // ---- S3 bucket ----

@@ -14,6 +14,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -153,38 +155,7 @@ func (p *provisioner) table(ctx context.Context, d *appgraph.Declared) (*Resourc
 		return nil, adoptedMissing(d)
 	case errors.As(err, &nf):
 		t := d.Spec.Table
-		in := &dynamodb.CreateTableInput{TableName: aws.String(d.PhysicalName), BillingMode: ddbtypes.BillingMode(t.BillingMode)}
-		key := func(k manifest.KeyAttribute, typ ddbtypes.KeyType) ddbtypes.KeySchemaElement {
-			return ddbtypes.KeySchemaElement{AttributeName: aws.String(k.Name), KeyType: typ}
-		}
-		in.KeySchema = []ddbtypes.KeySchemaElement{key(t.PartitionKey, ddbtypes.KeyTypeHash)}
-		if t.SortKey != nil {
-			in.KeySchema = append(in.KeySchema, key(*t.SortKey, ddbtypes.KeyTypeRange))
-		}
-		var capacity *ddbtypes.ProvisionedThroughput
-		if t.BillingMode == "PROVISIONED" {
-			capacity = &ddbtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(int64(t.ReadCapacity)), WriteCapacityUnits: aws.Int64(int64(t.WriteCapacity))}
-			in.ProvisionedThroughput = capacity
-		}
-		for _, ix := range t.GlobalIndexes {
-			ks := []ddbtypes.KeySchemaElement{key(ix.PartitionKey, ddbtypes.KeyTypeHash)}
-			if ix.SortKey != nil {
-				ks = append(ks, key(*ix.SortKey, ddbtypes.KeyTypeRange))
-			}
-			proj := &ddbtypes.Projection{ProjectionType: ddbtypes.ProjectionType(ix.Projection)}
-			if len(ix.NonKeyAttributes) > 0 {
-				proj.NonKeyAttributes = ix.NonKeyAttributes
-			}
-			in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, ddbtypes.GlobalSecondaryIndex{
-				IndexName: aws.String(ix.Name), KeySchema: ks, Projection: proj, ProvisionedThroughput: capacity})
-		}
-		for _, k := range appgraph.KeyAttributes(t) {
-			in.AttributeDefinitions = append(in.AttributeDefinitions, ddbtypes.AttributeDefinition{
-				AttributeName: aws.String(k.Name), AttributeType: ddbtypes.ScalarAttributeType(k.Type)})
-		}
-		if t.StreamView != "" {
-			in.StreamSpecification = &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewType(t.StreamView)}
-		}
+		in := CreateTableInput(t, d.PhysicalName, nil)
 		if _, err := p.ddb.CreateTable(ctx, in); err != nil {
 			return nil, fmt.Errorf("creating the table: %w", err)
 		}
@@ -345,3 +316,45 @@ func (p *provisioner) bus(ctx context.Context, d *appgraph.Declared) (*Resource,
 
 // timeout bounds the wait for a new table to become active.
 const timeout = 2 * time.Minute
+
+func tableKey(k manifest.KeyAttribute, typ ddbtypes.KeyType) ddbtypes.KeySchemaElement {
+	return ddbtypes.KeySchemaElement{AttributeName: aws.String(k.Name), KeyType: typ}
+}
+
+// CreateTableInput is the CreateTable call of a declared table named
+// name: keys, indexes, billing and stream as declared, and tags.
+func CreateTableInput(t *manifest.TableSpec, name string, tags map[string]string) *dynamodb.CreateTableInput {
+	in := &dynamodb.CreateTableInput{TableName: aws.String(name), BillingMode: ddbtypes.BillingMode(t.BillingMode)}
+	in.KeySchema = []ddbtypes.KeySchemaElement{tableKey(t.PartitionKey, ddbtypes.KeyTypeHash)}
+	if t.SortKey != nil {
+		in.KeySchema = append(in.KeySchema, tableKey(*t.SortKey, ddbtypes.KeyTypeRange))
+	}
+	var capacity *ddbtypes.ProvisionedThroughput
+	if t.BillingMode == "PROVISIONED" {
+		capacity = &ddbtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(int64(t.ReadCapacity)), WriteCapacityUnits: aws.Int64(int64(t.WriteCapacity))}
+		in.ProvisionedThroughput = capacity
+	}
+	for _, ix := range t.GlobalIndexes {
+		ks := []ddbtypes.KeySchemaElement{tableKey(ix.PartitionKey, ddbtypes.KeyTypeHash)}
+		if ix.SortKey != nil {
+			ks = append(ks, tableKey(*ix.SortKey, ddbtypes.KeyTypeRange))
+		}
+		proj := &ddbtypes.Projection{ProjectionType: ddbtypes.ProjectionType(ix.Projection)}
+		if len(ix.NonKeyAttributes) > 0 {
+			proj.NonKeyAttributes = ix.NonKeyAttributes
+		}
+		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, ddbtypes.GlobalSecondaryIndex{
+			IndexName: aws.String(ix.Name), KeySchema: ks, Projection: proj, ProvisionedThroughput: capacity})
+	}
+	for _, k := range appgraph.KeyAttributes(t) {
+		in.AttributeDefinitions = append(in.AttributeDefinitions, ddbtypes.AttributeDefinition{
+			AttributeName: aws.String(k.Name), AttributeType: ddbtypes.ScalarAttributeType(k.Type)})
+	}
+	if t.StreamView != "" {
+		in.StreamSpecification = &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewType(t.StreamView)}
+	}
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		in.Tags = append(in.Tags, ddbtypes.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
+	}
+	return in
+}
