@@ -63,11 +63,19 @@ type matched struct {
 // invokeAPI is the api_handler function: one REST/HTTP API/Function URL
 // request in, one proxy response out.
 func (rt *runtimeApp) invokeAPI(ctx context.Context, payload []byte) ([]byte, error) {
+	kind, resp, req := rt.serveAPI(ctx, payload)
+	return rt.encode(ctx, kind, resp, req)
+}
+
+// serveAPI routes one proxy event and runs its view: the payload format
+// it came in, the response, and the request (nil when the event did not
+// reach a view).
+func (rt *runtimeApp) serveAPI(ctx context.Context, payload []byte) (proxyevent.Kind, *Response, *Request) {
 	// A fresh event per invocation: the Request handed to the view keeps
 	// references to its maps, and may outlive the invocation.
 	ev := new(proxyevent.Request)
 	if err := proxyevent.DecodeInto(payload, ev); err != nil || ev.Kind == proxyevent.KindUnknown || ev.Kind == proxyevent.KindWebsocket {
-		return rt.encode(proxyevent.KindV1, unknownRequest(), nil)
+		return proxyevent.KindV1, unknownRequest(), nil
 	}
 	kind := ev.Kind
 	var pe *pathEntry
@@ -79,7 +87,7 @@ func (rt *runtimeApp) invokeAPI(ctx context.Context, payload []byte) ([]byte, er
 			template = ev.Context.ResourcePath
 		}
 		if template == "" {
-			return rt.encode(kind, unknownRequest(), nil)
+			return kind, unknownRequest(), nil
 		}
 		pe = rt.paths[template]
 		params = ev.PathParameters
@@ -90,7 +98,7 @@ func (rt *runtimeApp) invokeAPI(ctx context.Context, payload []byte) ([]byte, er
 			}
 		}
 		if pe == nil {
-			return rt.encode(kind, missingAuthToken(), nil)
+			return kind, missingAuthToken(), nil
 		}
 	default:
 		if t := ev.Resource; t != "" && t != "$default" {
@@ -103,18 +111,17 @@ func (rt *runtimeApp) invokeAPI(ctx context.Context, payload []byte) ([]byte, er
 			}
 		}
 		if pe == nil {
-			return rt.encode(kind, &Response{StatusCode: http.StatusNotFound, Headers: map[string]string{"Content-Type": "application/json"}, Body: `{"message":"Not Found"}`}, nil)
+			return kind, &Response{StatusCode: http.StatusNotFound, Headers: map[string]string{"Content-Type": "application/json"}, Body: `{"message":"Not Found"}`}, nil
 		}
 	}
 	req, err := newRequest(ctx, ev, pe.template.String(), params)
 	if err != nil {
 		var ce *Error
 		errors.As(err, &ce)
-		return rt.encode(kind, rt.errorResponse(ctx, nil, ce, nil), nil)
+		return kind, rt.errorResponse(ctx, nil, ce, nil), nil
 	}
 	req.route = &matched{pe: pe}
-	resp := rt.runHTTP(ctx, req)
-	return rt.encode(kind, resp, req)
+	return kind, rt.runHTTP(ctx, req), req
 }
 
 // runHTTP runs the middleware chain with Chalice's global error handler
@@ -303,11 +310,11 @@ func missingAuthToken() *Response {
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // encode serialises resp for the payload format of the request.
-func (rt *runtimeApp) encode(kind proxyevent.Kind, resp *Response, req *Request) ([]byte, error) {
+func (rt *runtimeApp) encode(ctx context.Context, kind proxyevent.Kind, resp *Response, req *Request) ([]byte, error) {
 	var out proxyevent.Response
 	binary := rt.app.API.BinaryTypes
-	if err := resp.encode(binary, &out); err != nil {
-		if err2 := rt.unhandled(context.Background(), req, err).encode(binary, &out); err2 != nil {
+	if err := resp.encode(ctx, binary, &out); err != nil {
+		if err2 := rt.unhandled(ctx, req, err).encode(ctx, binary, &out); err2 != nil {
 			return nil, err2
 		}
 	}
@@ -456,7 +463,7 @@ func (rt *runtimeApp) websocketFunc(w *wsEntry, problem func(string, ...any)) in
 			return []byte(`{"statusCode":200}`), nil
 		}
 		var pr proxyevent.Response
-		if err := resp.encode(nil, &pr); err != nil {
+		if err := resp.encode(ctx, nil, &pr); err != nil {
 			return nil, err
 		}
 		return proxyevent.AppendResponse(nil, proxyevent.KindWebsocket, &pr), nil

@@ -235,7 +235,18 @@ func (r *registry) OnCWEvent(pattern map[string]any, fn func(context.Context, *C
 	if err != nil || len(pattern) == 0 {
 		r.problem("cloudwatch event handler %s: event pattern must be a non-empty JSON object", orName(name, ""))
 	}
-	e := r.addEvent("cloudwatch event", name, fn == nil, manifest.EventSource{Type: manifest.SourceCWEvent, EventPattern: raw},
+	src := manifest.EventSource{Type: manifest.SourceCWEvent, EventPattern: raw}
+	if o.busNameSet {
+		switch msg := checkBusName(o.busName); {
+		case msg != "":
+			r.problem("cloudwatch event handler %s: chalice.EventBus: %s", orName(name, ""), msg)
+		case o.busSet:
+			r.problem("cloudwatch event handler %s: chalice.OnBus and chalice.EventBus both name a bus; keep one", orName(name, ""))
+		default:
+			src.Bus = o.busName
+		}
+	}
+	e := r.addEvent("cloudwatch event", name, fn == nil, src,
 		eventInvoker("cloudwatch", EventCloudWatch, decodeCloudWatch, fn, nil))
 	r.withUses(e, o, nil)
 }

@@ -167,6 +167,8 @@ type eventConfig struct {
 	grants            []grant
 	bus               *Bus
 	busSet            bool
+	busName           string // EventBus: a bus the app does not declare
+	busNameSet        bool
 }
 
 func routeConfigOf(opts []RouteOption) *routeConfig {

@@ -638,6 +638,41 @@ type busOption struct{ b *Bus }
 
 func (o busOption) applyCWEvent(c *eventConfig) { c.bus, c.busSet = o.b, true }
 
+// EventBus runs the event rule (OnCWEvent) on an event bus the app does
+// not declare, by name ("orders") or ARN
+// ("arn:aws:events:us-east-1:123456789012:event-bus/orders"), instead of
+// the account's default bus. A bus ARN must be in the region the app is
+// deployed to (EventBridge rules cannot match another region's bus).
+// Schedules have no bus option: EventBridge takes schedule expressions on
+// the default bus only.
+func EventBus(nameOrARN string) CWEventOption { return busNameOption(nameOrARN) }
+
+type busNameOption string
+
+func (o busNameOption) applyCWEvent(c *eventConfig) { c.busName, c.busNameSet = string(o), true }
+
+// checkBusName returns what is wrong with an EventBus argument.
+func checkBusName(s string) string {
+	if rest, ok := strings.CutPrefix(s, "arn:"); ok {
+		parts := strings.SplitN(rest, ":", 5)
+		if len(parts) != 5 || parts[1] != "events" || parts[2] == "" || parts[3] == "" || !strings.HasPrefix(parts[4], "event-bus/") || !busNameChars.MatchString(strings.TrimPrefix(parts[4], "event-bus/")) {
+			return fmt.Sprintf("%q is not an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)", s)
+		}
+		return ""
+	}
+	switch {
+	case s == "":
+		return "the bus name is empty (name the bus, or leave the option out for the default bus)"
+	case s == "default":
+		return "\"default\" is the default bus: leave the option out"
+	case len(s) > 256 || !busNameChars.MatchString(s):
+		return fmt.Sprintf("%q is not an event bus name (1-256 letters, digits and . - _ /)", s)
+	}
+	return ""
+}
+
+var busNameChars = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,256}$`)
+
 // resourcesInto checks the declarations against each other and the
 // grants and event sources against the declarations, and writes them
 // into m.

@@ -2,6 +2,7 @@ package chalice
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -131,7 +132,7 @@ func (r *Response) validateHeaders() error {
 
 // encode turns r into the proxy response. Binary content types are
 // base64-encoded as Chalice's Response.to_dict(binary_types) does.
-func (r *Response) encode(binaryTypes []string, out *proxyevent.Response) error {
+func (r *Response) encode(ctx context.Context, binaryTypes []string, out *proxyevent.Response) error {
 	out.StatusCode = r.StatusCode
 	if out.StatusCode == 0 {
 		out.StatusCode = http.StatusOK
@@ -147,6 +148,15 @@ func (r *Response) encode(binaryTypes []string, out *proxyevent.Response) error 
 		raw, isBytes = b, true
 	case json.RawMessage:
 		out.Body = string(b)
+	case StreamFunc:
+		// A buffered front end: the whole body is written first.
+		var buf bytes.Buffer
+		if b != nil {
+			if err := b(ctx, &buf); err != nil {
+				return fmt.Errorf("writing the streamed response body: %w", err)
+			}
+		}
+		raw, isBytes = buf.Bytes(), true
 	default:
 		s, err := encodeJSON(b)
 		if err != nil {

@@ -2,8 +2,10 @@ package chalice
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 
@@ -50,8 +52,28 @@ func (a *App) run(ctx context.Context, args []string) int {
 	if env := os.Getenv("AWS_EXECUTION_ENV"); env != "" {
 		os.Setenv("AWS_EXECUTION_ENV", env+" gochalice/"+Version)
 	}
+	if name == manifest.APIHandlerName && os.Getenv(InvokeModeEnv) == "RESPONSE_STREAM" && len(rt.paths) > 0 {
+		lambda.StartWithOptions(streamHandler{app: a, rt: rt}.invoke, lambda.WithContext(ctx))
+		return 0
+	}
 	lambda.StartWithOptions(lambdaHandler{app: a, fn: fn}, lambda.WithContext(ctx))
 	return 0
+}
+
+// streamHandler serves the API handler behind a Function URL whose
+// invoke mode is RESPONSE_STREAM: aws-lambda-go sends a returned
+// io.Reader to the Runtime API as a streamed (chunked) response, each
+// Write of the view's StreamFunc as it happens.
+type streamHandler struct {
+	app *App
+	rt  *runtimeApp
+}
+
+func (h streamHandler) invoke(ctx context.Context, payload json.RawMessage) (io.Reader, error) {
+	if h.app.lateN.Load() != 0 {
+		return nil, h.app.lateError()
+	}
+	return h.rt.invokeAPIStream(ctx, payload)
 }
 
 // lambdaHandler adapts an invokeFunc to aws-lambda-go's raw Handler, which

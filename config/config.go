@@ -35,6 +35,8 @@ const (
 	DefaultLambdaTimeout   = 60
 	DefaultLambdaMemory    = 128
 	DefaultArchitecture    = "arm64"
+	DefaultURLAuthType     = "NONE"
+	DefaultURLInvokeMode   = "BUFFERED"
 )
 
 // Settings are the keys of one level of config.json: the top level, a
@@ -74,6 +76,18 @@ type Settings struct {
 	LogRetentionInDays   *int              // log_retention_in_days
 	EnvironmentVariables map[string]string // environment_variables
 	Tags                 map[string]string // tags
+
+	// The Lambda platform beyond Chalice (gochalice additions).
+	FunctionURL            *bool   // function_url (lambda_functions entries only): a pure Lambda gets a Function URL
+	FunctionURLAuthType    *string // function_url_auth_type: NONE | AWS_IAM
+	FunctionURLInvokeMode  *string // function_url_invoke_mode: BUFFERED | RESPONSE_STREAM
+	PublishVersions        *bool   // publish_versions
+	LambdaAlias            *string // lambda_alias
+	ProvisionedConcurrency *int    // provisioned_concurrency
+	AsyncMaxRetries        *int    // async_max_retries
+	AsyncMaxEventAge       *int    // async_max_event_age
+	AsyncOnSuccess         *string // async_on_success: destination ARN
+	AsyncOnFailure         *string // async_on_failure: destination ARN
 
 	LambdaFunctions map[string]*Settings // lambda_functions (top level and stages only)
 

@@ -141,6 +141,18 @@ func init() {
 		"log_retention_in_days": {everywhere, integer(func(s *Settings) **int { return &s.LogRetentionInDays })},
 		"environment_variables": {everywhere, strMap(func(s *Settings) *map[string]string { return &s.EnvironmentVariables })},
 		"tags":                  {everywhere, strMap(func(s *Settings) *map[string]string { return &s.Tags })},
+
+		// Function URLs, versions and aliases, asynchronous delivery.
+		"function_url":             {atFunction, boolean(func(s *Settings) **bool { return &s.FunctionURL })},
+		"function_url_auth_type":   {everywhere, str(func(s *Settings) **string { return &s.FunctionURLAuthType })},
+		"function_url_invoke_mode": {everywhere, str(func(s *Settings) **string { return &s.FunctionURLInvokeMode })},
+		"publish_versions":         {everywhere, boolean(func(s *Settings) **bool { return &s.PublishVersions })},
+		"lambda_alias":             {everywhere, str(func(s *Settings) **string { return &s.LambdaAlias })},
+		"provisioned_concurrency":  {everywhere, integer(func(s *Settings) **int { return &s.ProvisionedConcurrency })},
+		"async_max_retries":        {everywhere, integer(func(s *Settings) **int { return &s.AsyncMaxRetries })},
+		"async_max_event_age":      {everywhere, integer(func(s *Settings) **int { return &s.AsyncMaxEventAge })},
+		"async_on_success":         {everywhere, str(func(s *Settings) **string { return &s.AsyncOnSuccess })},
+		"async_on_failure":         {everywhere, str(func(s *Settings) **string { return &s.AsyncOnFailure })},
 	}
 }
 

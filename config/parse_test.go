@@ -109,7 +109,7 @@ func TestParseUnknownKeys(t *testing.T) {
 	wantProblems(t, err,
 		[]string{testPath + ": lamda_timeout is not a config.json key", `did you mean "lambda_timeout"?`, "keys allowed at the top level: api_gateway_custom_domain,", "stages,", "version,"},
 		[]string{testPath + ": stages.dev.enviroment_variables is not a config.json key", `did you mean "environment_variables"?`, "keys allowed in stages.dev: ", "lambda_functions"},
-		[]string{testPath + ": stages.dev.lambda_functions.worker.frobnicate is not a config.json key; keys allowed in stages.dev.lambda_functions.worker: autogen_policy,", "xray"},
+		[]string{testPath + ": stages.dev.lambda_functions.worker.frobnicate is not a config.json key; keys allowed in stages.dev.lambda_functions.worker: async_max_event_age,", "autogen_policy,", "function_url,", "xray"},
 	)
 	probs := Problems(err)
 	for _, p := range probs {
@@ -250,10 +250,10 @@ func TestKeysAt(t *testing.T) {
 			t.Errorf("function level allows %s", k)
 		}
 	}
-	if len(fn) != 15 {
+	if len(fn) != 25 {
 		t.Errorf("function keys = %d %v", len(fn), fn)
 	}
-	if len(KeysAt("stage")) != 28 || len(KeysAt("top")) != 31 {
+	if len(KeysAt("stage")) != 37 || len(KeysAt("top")) != 40 {
 		t.Errorf("stage %d top %d", len(KeysAt("stage")), len(KeysAt("top")))
 	}
 }

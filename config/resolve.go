@@ -31,7 +31,7 @@ func (o Overrides) settings() *Settings {
 type StageConfig struct {
 	Name, AppName   string
 	APIGatewayStage string   // default "api"
-	APIType         string   // "rest" (default) or "http" (gochalice addition)
+	APIType         string   // "rest" (default), "http" or "url" (gochalice additions)
 	EndpointType    string   // EDGE (default) | REGIONAL | PRIVATE
 	EndpointVPCEs   []string // api_gateway_endpoint_vpce: string or list
 	APIPolicyFile   string   // api_gateway_policy_file, as given (relative to .chalice/)
@@ -83,6 +83,36 @@ type FunctionConfig struct {
 	SecurityGroupIDs    []string
 	LogRetentionInDays  *int
 	XRay                bool
+
+	// FunctionURL is function_url: a pure Lambda gets a Function URL.
+	// (The API handler has one when the stage's api_type is "url".)
+	FunctionURL bool
+	// URLAuthType is function_url_auth_type: NONE (default) or AWS_IAM.
+	URLAuthType string
+	// URLInvokeMode is function_url_invoke_mode: BUFFERED (default) or
+	// RESPONSE_STREAM.
+	URLInvokeMode string
+	// PublishVersions is publish_versions: a version is published on every
+	// change of the function's code or configuration.
+	PublishVersions bool
+	// Alias is lambda_alias ("" = none): an alias pointing at the latest
+	// published version, which API Gateway, event sources and Function
+	// URLs then invoke.
+	Alias string
+	// ProvisionedConcurrency is provisioned_concurrency, on the alias.
+	ProvisionedConcurrency *int
+	// Async is the asynchronous delivery settings, nil when no async_*
+	// key is set.
+	Async *AsyncConfig
+}
+
+// AsyncConfig is how Lambda delivers asynchronous invocations of a
+// function (an event invoke config).
+type AsyncConfig struct {
+	MaxRetries  *int   // async_max_retries: 0-2 (Lambda's default 2)
+	MaxEventAge *int   // async_max_event_age: 60-21600 seconds (Lambda's default 21600)
+	OnSuccess   string // async_on_success: destination ARN, "" = none
+	OnFailure   string // async_on_failure: destination ARN, "" = none
 }
 
 // StageConfig resolves the stage-wide settings of stage. It fails when the
@@ -280,6 +310,22 @@ func (c *Config) function(stage, function string, o Overrides) *FunctionConfig {
 		ReservedConcurrency:  clonePtr(lookupPtr(lv, nil, func(s *Settings) **int { return ptrTo(s.ReservedConcurrency) })),
 		LogRetentionInDays:   clonePtr(lookupPtr(lv, nil, func(s *Settings) **int { return ptrTo(s.LogRetentionInDays) })),
 		XRay:                 lookupPtr(lv, false, func(s *Settings) *bool { return s.XRay }),
+
+		FunctionURL:            lookupPtr(lv, false, func(s *Settings) *bool { return s.FunctionURL }),
+		URLAuthType:            lookupPtr(lv, DefaultURLAuthType, func(s *Settings) *string { return s.FunctionURLAuthType }),
+		URLInvokeMode:          lookupPtr(lv, DefaultURLInvokeMode, func(s *Settings) *string { return s.FunctionURLInvokeMode }),
+		PublishVersions:        lookupPtr(lv, false, func(s *Settings) *bool { return s.PublishVersions }),
+		Alias:                  lookupPtr(lv, "", func(s *Settings) *string { return s.LambdaAlias }),
+		ProvisionedConcurrency: clonePtr(lookupPtr(lv, nil, func(s *Settings) **int { return ptrTo(s.ProvisionedConcurrency) })),
+	}
+	async := &AsyncConfig{
+		MaxRetries:  clonePtr(lookupPtr(lv, nil, func(s *Settings) **int { return ptrTo(s.AsyncMaxRetries) })),
+		MaxEventAge: clonePtr(lookupPtr(lv, nil, func(s *Settings) **int { return ptrTo(s.AsyncMaxEventAge) })),
+		OnSuccess:   lookupPtr(lv, "", func(s *Settings) *string { return s.AsyncOnSuccess }),
+		OnFailure:   lookupPtr(lv, "", func(s *Settings) *string { return s.AsyncOnFailure }),
+	}
+	if *async != (AsyncConfig{}) {
+		fc.Async = async
 	}
 	fc.Layers, _, _ = lookup(lv, listGet(func(s *Settings) []string { return s.Layers }))
 	fc.SubnetIDs, _, _ = lookup(lv, listGet(func(s *Settings) []string { return s.SubnetIDs }))

@@ -24,6 +24,8 @@ func TestFunctionDefaults(t *testing.T) {
 		Architecture:         "arm64",
 		ManageIAMRole:        true,
 		AutogenPolicy:        true,
+		URLAuthType:          "NONE",
+		URLInvokeMode:        "BUFFERED",
 	}
 	if !reflect.DeepEqual(fc, want) {
 		t.Errorf("got  %+v\nwant %+v", fc, want)

@@ -11,12 +11,19 @@ import (
 
 // Allowed values and ranges checked by Validate.
 var (
-	EndpointTypes     = []string{"EDGE", "REGIONAL", "PRIVATE"}
-	APITypes          = []string{"rest", "http"}
-	Architectures     = []string{"arm64", "x86_64"}
-	TLSVersions       = []string{"TLS_1_0", "TLS_1_1", "TLS_1_2"}
-	LogRetentionDays  = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-	resourceNameChars = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	EndpointTypes  = []string{"EDGE", "REGIONAL", "PRIVATE"}
+	APITypes       = []string{"rest", "http", "url"}
+	URLAuthTypes   = []string{"NONE", "AWS_IAM"}
+	URLInvokeModes = []string{"BUFFERED", "RESPONSE_STREAM"}
+	// DestinationServices are the services an asynchronous invocation's
+	// result can be sent to (async_on_success, async_on_failure).
+	DestinationServices = []string{"sqs", "sns", "lambda", "events"}
+	lambdaAliasName     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+	allDigits           = regexp.MustCompile(`^[0-9]+$`)
+	Architectures       = []string{"arm64", "x86_64"}
+	TLSVersions         = []string{"TLS_1_0", "TLS_1_1", "TLS_1_2"}
+	LogRetentionDays    = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+	resourceNameChars   = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 	// CloudFrontPriceClasses are the values of cloudfront.price_class.
 	CloudFrontPriceClasses = []string{"PriceClass_100", "PriceClass_200", "PriceClass_All"}
@@ -35,6 +42,9 @@ const (
 	MaxLambdaMemory    = 10240
 	maxLambdaNameLen   = 64
 	maxAPIStageNameLen = 128
+	MaxAsyncRetries    = 2
+	MinAsyncEventAge   = 60
+	MaxAsyncEventAge   = 21600
 
 	// CloudFront limits checked by Validate.
 	MaxCloudFrontTTL        = 31536000 // one year, the MaxTTL of the generated cache policies
@@ -128,8 +138,9 @@ func (v *validator) level(lvl string, s *Settings) {
 		v.add(p("api_gateway_endpoint_type"), "api_gateway_endpoint_type", "must be one of %s, got %q%s", listStrings(EndpointTypes), *x, hint)
 	}
 	if x := s.APIType; x != nil && !oneOf(*x, APITypes) {
-		v.add(p("api_type"), "api_type", "must be %q (API Gateway REST API, the default) or %q (API Gateway HTTP API), got %q", "rest", "http", *x)
+		v.add(p("api_type"), "api_type", "must be %q (API Gateway REST API, the default), %q (API Gateway HTTP API) or %q (a Lambda Function URL), got %q", "rest", "http", "url", *x)
 	}
+	v.platformValues(p, s)
 	if x := s.APIGatewayStage; x != nil {
 		if msg := checkAPIStageName(*x); msg != "" {
 			v.add(p("api_gateway_stage"), "api_gateway_stage", "%s", msg)
@@ -162,6 +173,69 @@ func (v *validator) level(lvl string, s *Settings) {
 	if x := s.IAMPolicyFile; x != nil {
 		v.policyFile(p("iam_policy_file"), "iam_policy_file", *x)
 	}
+}
+
+// platformValues checks the values of the Function URL, version and
+// asynchronous delivery keys written at one level.
+func (v *validator) platformValues(p func(string) string, s *Settings) {
+	if x := s.FunctionURLAuthType; x != nil && !oneOf(*x, URLAuthTypes) {
+		v.add(p("function_url_auth_type"), "function_url_auth_type", "must be %q (anyone may call the URL, the default) or %q (callers sign requests with SigV4 and need lambda:InvokeFunctionUrl), got %q%s",
+			"NONE", "AWS_IAM", *x, upperHint(*x, URLAuthTypes))
+	}
+	if x := s.FunctionURLInvokeMode; x != nil && !oneOf(*x, URLInvokeModes) {
+		v.add(p("function_url_invoke_mode"), "function_url_invoke_mode", "must be %q (the default) or %q (the body is streamed as the handler writes it), got %q%s",
+			"BUFFERED", "RESPONSE_STREAM", *x, upperHint(*x, URLInvokeModes))
+	}
+	if x := s.LambdaAlias; x != nil && (!lambdaAliasName.MatchString(*x) || allDigits.MatchString(*x)) {
+		v.add(p("lambda_alias"), "lambda_alias", "must be 1-128 letters, digits, - and _, not all digits (Lambda's rule for alias names; e.g. \"live\"), got %q", *x)
+	}
+	if x := s.ProvisionedConcurrency; x != nil && *x < 1 {
+		v.add(p("provisioned_concurrency"), "provisioned_concurrency", "must be 1 or more (execution environments kept initialised on the alias; remove the key for none), got %d", *x)
+	}
+	if x := s.AsyncMaxRetries; x != nil && (*x < 0 || *x > MaxAsyncRetries) {
+		v.add(p("async_max_retries"), "async_max_retries", "must be between 0 and %d (retries of a failed asynchronous invocation), got %d", MaxAsyncRetries, *x)
+	}
+	if x := s.AsyncMaxEventAge; x != nil && (*x < MinAsyncEventAge || *x > MaxAsyncEventAge) {
+		v.add(p("async_max_event_age"), "async_max_event_age", "must be between %d and %d (seconds an event may wait to be processed), got %d", MinAsyncEventAge, MaxAsyncEventAge, *x)
+	}
+	for key, x := range map[string]*string{"async_on_success": s.AsyncOnSuccess, "async_on_failure": s.AsyncOnFailure} {
+		if x == nil {
+			continue
+		}
+		if msg := checkDestination(*x); msg != "" {
+			v.add(p(key), key, "%s", msg)
+		}
+	}
+}
+
+// upperHint suggests the upper-case spelling of a value written in
+// another case.
+func upperHint(x string, allowed []string) string {
+	if u := strings.ToUpper(x); u != x && oneOf(u, allowed) {
+		return fmt.Sprintf(" (values are upper case: %q)", u)
+	}
+	return ""
+}
+
+// checkDestination returns what is wrong with an asynchronous delivery
+// destination: it must be the ARN of an SQS queue, an SNS topic, a Lambda
+// function or an EventBridge bus.
+func checkDestination(arn string) string {
+	const valid = "the ARN of an SQS queue, an SNS topic, a Lambda function or an EventBridge event bus"
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" || parts[2] == "" || parts[3] == "" || parts[4] == "" || parts[5] == "" {
+		return fmt.Sprintf("must be %s (arn:aws:sqs:<region>:<account>:<queue>, ...), got %q", valid, arn)
+	}
+	service, resource := parts[2], parts[5]
+	switch {
+	case !oneOf(service, DestinationServices):
+		return fmt.Sprintf("must be %s; %q is a %s ARN, which Lambda cannot deliver to", valid, arn, service)
+	case service == "lambda" && !strings.HasPrefix(resource, "function:"):
+		return fmt.Sprintf("must name a Lambda function (arn:aws:lambda:<region>:<account>:function:<name>), got %q", arn)
+	case service == "events" && !strings.HasPrefix(resource, "event-bus/"):
+		return fmt.Sprintf("must name an EventBridge event bus (arn:aws:events:<region>:<account>:event-bus/<name>), got %q", arn)
+	}
+	return ""
 }
 
 // checkAPIStageName returns what is wrong with an API Gateway stage name.
@@ -366,6 +440,9 @@ func (v *validator) stageWide(o Overrides) {
 				"api_type \"http\" (%s) cannot have minimum_compression_size (%s): HTTP APIs do not compress responses", typeWhere, where(from)))
 		}
 	}
+	if apiType == "url" {
+		v.urlFrontEnd(lv, where(apiTypeFrom))
+	}
 	if cf, from, ok := lookup(lv, ptrGet(func(s *Settings) **CloudFront { return ptrTo(s.CloudFront) })); ok && (cf.Enabled == nil || *cf.Enabled) {
 		if endpoint == "PRIVATE" {
 			v.errs = append(v.errs, c.scoped(stage, nil, "cloudfront",
@@ -390,6 +467,37 @@ func (v *validator) stageWide(o Overrides) {
 					where(from), region, endpointWhere))
 			}
 		}
+	}
+}
+
+// urlFrontEnd refuses the API Gateway settings of a stage whose routes
+// are served by a Function URL (api_type "url").
+func (v *validator) urlFrontEnd(lv []level, typeWhere string) {
+	c, stage := v.c, v.stage
+	refuse := func(key, why string, from string) {
+		v.errs = append(v.errs, c.scoped(stage, nil, key,
+			"api_type \"url\" (%s) cannot have %s (%s): %s; use api_type \"rest\" or \"http\" for it", typeWhere, key, where(from), why))
+	}
+	if _, from, ok := lookup(lv, ptrGet(func(s *Settings) *string { return s.APIGatewayEndpointType })); ok {
+		refuse("api_gateway_endpoint_type", "a Function URL is a public regional endpoint of Lambda, not an API Gateway endpoint", from)
+	}
+	if _, from, ok := lookup(lv, listGet(func(s *Settings) []string { return s.APIGatewayEndpointVPCE })); ok {
+		refuse("api_gateway_endpoint_vpce", "Function URLs cannot be private", from)
+	}
+	if _, from, ok := lookup(lv, ptrGet(func(s *Settings) *string { return s.APIGatewayPolicyFile })); ok {
+		refuse("api_gateway_policy_file", "Function URLs have no API Gateway resource policy (function_url_auth_type AWS_IAM limits callers)", from)
+	}
+	if _, from, ok := lookup(lv, ptrGet(func(s *Settings) **CustomDomain { return ptrTo(s.APIGatewayCustomDomain) })); ok {
+		refuse("api_gateway_custom_domain", "Function URLs have no custom domains", from)
+	}
+	if _, from, ok := lookup(lv, ptrGet(func(s *Settings) *int { return s.MinimumCompressionSize })); ok {
+		refuse("minimum_compression_size", "Function URLs do not compress responses", from)
+	}
+	if on, from, ok := lookup(lv, ptrGet(func(s *Settings) *bool { return s.RequestValidation })); ok && on {
+		refuse("api_gateway_request_validation", "Function URLs do not validate requests (the function still checks its own parameters and body)", from)
+	}
+	if cf, from, ok := lookup(lv, ptrGet(func(s *Settings) **CloudFront { return ptrTo(s.CloudFront) })); ok && (cf.Enabled == nil || *cf.Enabled) {
+		refuse("cloudfront", "the generated distribution fronts an API Gateway API", from)
 	}
 }
 
@@ -455,6 +563,22 @@ func (v *validator) function(fn string, o Overrides) []functionProblem {
 		if _, err := c.readPolicy(name); err != nil {
 			add("iam_policy_file", "autogen_policy is false (%s) and no iam_policy_file is set, so the role's policy is read from %s, which %v; create it or set iam_policy_file",
 				where(autogenFrom), c.File(name), err)
+		}
+	}
+
+	publish, _, _ := lookup(lv, ptrGet(func(s *Settings) *bool { return s.PublishVersions }))
+	alias, aliasFrom, aliasSet := lookup(lv, ptrGet(func(s *Settings) *string { return s.LambdaAlias }))
+	if aliasSet && alias != "" && !publish {
+		add("lambda_alias", "lambda_alias %q is %s but publish_versions is not true: an alias points at a published version, so set \"publish_versions\": true (at the same level or above)", alias, where(aliasFrom))
+	}
+	if pc, pcFrom, ok := lookup(lv, ptrGet(func(s *Settings) *int { return s.ProvisionedConcurrency })); ok {
+		switch {
+		case !aliasSet || alias == "":
+			add("provisioned_concurrency", "provisioned_concurrency is %s but lambda_alias is not set: provisioned concurrency is configured on an alias; set lambda_alias (and publish_versions)", where(pcFrom))
+		default:
+			if rc, rcFrom, ok := lookup(lv, ptrGet(func(s *Settings) *int { return s.ReservedConcurrency })); ok && pc > rc {
+				add("provisioned_concurrency", "provisioned_concurrency %d (%s) is more than reserved_concurrency %d (%s): Lambda needs the reserved concurrency to cover the provisioned environments", pc, where(pcFrom), rc, where(rcFrom))
+			}
 		}
 	}
 

@@ -231,6 +231,10 @@ type EventSource struct {
 	Description string `json:"description,omitempty"`
 	// cloudwatch_event
 	EventPattern json.RawMessage `json:"eventPattern,omitempty"`
+	// Bus is the event bus the rule is on when the app does not declare
+	// it (chalice.EventBus): a name or an ARN; "" = the default bus (or
+	// the declared bus named by Resource).
+	Bus string `json:"bus,omitempty"`
 	// s3
 	Bucket string   `json:"bucket,omitempty"`
 	Events []string `json:"events,omitempty"`

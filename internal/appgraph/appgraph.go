@@ -77,6 +77,8 @@ type Function struct {
 	// of its grants, then its event source: its environment names each
 	// (Declared.Attributes) and its role may do exactly what each needs.
 	Uses []Use
+	// URL is the function's Function URL, nil without one.
+	URL *FunctionURL
 }
 
 func (f *Function) Name() string { return f.ResourceName }
@@ -250,6 +252,9 @@ type Input struct {
 	// as what cannot.
 	DeclaredResources bool
 	Target            string
+	// Region is the region the app is deployed to, when the caller knows
+	// it: ARNs in another region (an event rule's bus) are refused.
+	Region string
 }
 
 type builder struct {
@@ -281,6 +286,9 @@ func Build(in Input) (*Application, error) {
 	if err := in.Config.Validate(in.Stage, names, in.Overrides); err != nil {
 		return nil, err
 	}
+	if err := in.Config.ValidateFunctionRoles(in.Stage, functionRoles(m), in.Overrides); err != nil {
+		return nil, err
+	}
 	sc, err := in.Config.StageConfig(in.Stage, in.Overrides)
 	if err != nil {
 		return nil, err
@@ -303,10 +311,17 @@ func Build(in Input) (*Application, error) {
 	// Pure lambdas, then event handlers in registration order, then the
 	// REST API (handler + authorizers), then the websocket API: Chalice's
 	// order.
+	if err := b.checkRegion(); err != nil {
+		return nil, err
+	}
 	for _, f := range m.Functions {
 		if f.Kind == manifest.KindPureLambda {
-			if _, err := b.function(f, ""); err != nil {
+			fn, err := b.function(f, "")
+			if err != nil {
 				return nil, err
+			}
+			if fn.Config.FunctionURL {
+				fn.URL = newURL(fn.Config, nil)
 			}
 		}
 	}
@@ -315,7 +330,12 @@ func Build(in Input) (*Application, error) {
 			return nil, err
 		}
 	}
-	if len(m.Routes) > 0 {
+	switch {
+	case len(m.Routes) > 0 && sc.APIType == "url":
+		if err := b.urlAPI(); err != nil {
+			return nil, err
+		}
+	case len(m.Routes) > 0:
 		if err := b.restAPI(); err != nil {
 			return nil, err
 		}

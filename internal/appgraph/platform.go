@@ -1,0 +1,162 @@
+package appgraph
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gochalice/chalice/config"
+	"github.com/gochalice/chalice/manifest"
+)
+
+// FunctionURL is a function's Lambda Function URL: the API handler's
+// when the stage's api_type is "url", a pure Lambda's with function_url.
+type FunctionURL struct {
+	AuthType   string   // NONE | AWS_IAM
+	InvokeMode string   // BUFFERED | RESPONSE_STREAM
+	CORS       *URLCORS // nil: the URL answers no preflight and adds no CORS headers
+}
+
+// Streaming reports the RESPONSE_STREAM invoke mode.
+func (u *FunctionURL) Streaming() bool { return u.InvokeMode == "RESPONSE_STREAM" }
+
+// URLCORS is a Function URL's CORS configuration, derived from the app's
+// CORS routes (one configuration for the whole URL).
+type URLCORS struct {
+	AllowOrigins     []string
+	AllowMethods     []string // the CORS routes' methods, sorted
+	AllowHeaders     []string
+	ExposeHeaders    []string
+	MaxAge           *int
+	AllowCredentials bool
+}
+
+// InvokeModeEnv is the environment variable telling the app binary that
+// its function streams responses (chalice.InvokeModeEnv).
+const InvokeModeEnv = "GOCHALICE_INVOKE_MODE"
+
+// IsURLAPI reports api_type "url": the routes are served by the API
+// handler's Function URL, with no API Gateway API.
+func (a *Application) IsURLAPI() bool { return a.StageCfg.APIType == "url" }
+
+// APIHandler returns the function serving the routes, nil without routes.
+func (a *Application) APIHandler() *Function { return a.Function(manifest.APIHandlerName) }
+
+// Qualifier is what API Gateway, event sources and Function URLs invoke:
+// the alias (lambda_alias) when the function has one, else "" (the
+// unqualified function, $LATEST).
+func (f *Function) Qualifier() string { return f.Config.Alias }
+
+// urlAPI is the routes behind a Function URL (api_type "url"): the API
+// handler gets the URL; there is no API Gateway API, so authorizers and
+// API keys are refused, and the routes' CORS settings must agree.
+func (b *builder) urlAPI() error {
+	m := b.in.Manifest
+	var problems []string
+	for _, r := range m.Routes {
+		switch {
+		case r.Authorizer != "":
+			problems = append(problems, fmt.Sprintf("route %s %s uses authorizer %q, but a Function URL has no authorizers (function_url_auth_type AWS_IAM admits only SigV4-signed callers with lambda:InvokeFunctionUrl)", r.Method, r.Path, r.Authorizer))
+		case r.APIKeyRequired:
+			problems = append(problems, fmt.Sprintf("route %s %s requires an API key, but a Function URL has no API keys", r.Method, r.Path))
+		}
+	}
+	cors, err := urlCORS(m.Routes)
+	if err != "" {
+		problems = append(problems, err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s: stage %q: api_type \"url\" serves the routes through a Function URL: %s; use api_type \"rest\" or \"http\" for them",
+			b.in.Config.Path, b.in.Stage, strings.Join(problems, "; "))
+	}
+	mf, err2 := b.manifestFunction(manifest.APIHandlerName)
+	if err2 != nil {
+		return err2
+	}
+	handler, err2 := b.function(mf, fmt.Sprintf("%s-%s", b.app.AppName, b.in.Stage))
+	if err2 != nil {
+		return err2
+	}
+	handler.URL = newURL(handler.Config, cors)
+	return nil
+}
+
+func newURL(fc *config.FunctionConfig, cors *URLCORS) *FunctionURL {
+	u := &FunctionURL{AuthType: fc.URLAuthType, InvokeMode: fc.URLInvokeMode, CORS: cors}
+	if u.Streaming() {
+		fc.EnvironmentVariables[InvokeModeEnv] = u.InvokeMode
+	}
+	return u
+}
+
+// urlCORS derives the one CORS configuration of a Function URL from the
+// routes with CORS; it returns a problem when two routes' settings
+// differ (a Function URL cannot vary them by path).
+func urlCORS(routes []manifest.Route) (*URLCORS, string) {
+	var first *manifest.Route
+	var methods []string
+	for i := range routes {
+		r := &routes[i]
+		if r.CORS == nil {
+			continue
+		}
+		if first == nil {
+			first = r
+		} else if !sameCORS(first.CORS, r.CORS) {
+			return nil, fmt.Sprintf("routes %s %s and %s %s have different CORS settings, but a Function URL has one CORS configuration", first.Method, first.Path, r.Method, r.Path)
+		}
+		if !slices.Contains(methods, r.Method) {
+			methods = append(methods, r.Method)
+		}
+	}
+	if first == nil {
+		return nil, ""
+	}
+	slices.Sort(methods)
+	c := first.CORS
+	return &URLCORS{AllowOrigins: []string{c.AllowOrigin}, AllowMethods: methods, AllowHeaders: slices.Clone(c.AllowHeaders),
+		ExposeHeaders: slices.Clone(c.ExposeHeaders), MaxAge: c.MaxAge, AllowCredentials: c.AllowCredentials}, ""
+}
+
+func sameCORS(a, b *manifest.CORS) bool {
+	return a.AllowOrigin == b.AllowOrigin && slices.Equal(a.AllowHeaders, b.AllowHeaders) && slices.Equal(a.ExposeHeaders, b.ExposeHeaders) &&
+		a.AllowCredentials == b.AllowCredentials && ((a.MaxAge == nil) == (b.MaxAge == nil)) && (a.MaxAge == nil || *a.MaxAge == *b.MaxAge)
+}
+
+// functionRoles tells config what each of the app's functions is.
+func functionRoles(m *manifest.Manifest) []config.FunctionRole {
+	out := make([]config.FunctionRole, 0, len(m.Functions))
+	for _, f := range m.Functions {
+		out = append(out, config.FunctionRole{Name: f.Name, PureLambda: f.Kind == manifest.KindPureLambda, APIHandler: f.Name == manifest.APIHandlerName})
+	}
+	return out
+}
+
+// checkRegion refuses ARNs in another region than the one the app is
+// deployed to: event rules on a bus ARN.
+func (b *builder) checkRegion() error {
+	region := b.in.Region
+	if region == "" {
+		return nil
+	}
+	var problems []string
+	for _, src := range b.in.Manifest.EventSources {
+		if r := arnRegion(src.Bus); r != "" && r != region {
+			problems = append(problems, fmt.Sprintf("cloudwatch event handler %s: chalice.EventBus(%q) is in %s, but the app is deployed to %s: an EventBridge rule can only match events on a bus of its own region (forward the events with a rule on that bus, or deploy to %s)",
+				src.Function, src.Bus, r, region, r))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("app %s, stage %q: %s", b.in.Manifest.App, b.in.Stage, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// arnRegion returns the region field of an ARN, "" when s is not an ARN.
+func arnRegion(s string) string {
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[3]
+}
