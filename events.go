@@ -198,7 +198,10 @@ func (r *registry) Schedule(expression ScheduleExpression, fn func(context.Conte
 	if err := ValidateScheduleExpression(expr); err != nil {
 		r.problem("schedule %s: %v", orName(name, ""), err)
 	}
-	e := r.addEvent("schedule", name, fn == nil, manifest.EventSource{Type: manifest.SourceSchedule, Schedule: expr, Description: o.description},
+	if o.timeZone != "" && !timeZoneChars.MatchString(o.timeZone) {
+		r.problem("schedule %s: chalice.TimeZone(%q) is not an IANA time zone name (e.g. \"Europe/Paris\", \"America/New_York\", \"UTC\")", orName(name, ""), o.timeZone)
+	}
+	e := r.addEvent("schedule", name, fn == nil, manifest.EventSource{Type: manifest.SourceSchedule, Schedule: expr, Description: o.description, TimeZone: o.timeZone},
 		eventInvoker("scheduled", EventScheduled, decodeCloudWatch, fn, nil))
 	r.withUses(e, o, nil)
 }

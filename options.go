@@ -169,6 +169,7 @@ type eventConfig struct {
 	busSet            bool
 	busName           string // EventBus: a bus the app does not declare
 	busNameSet        bool
+	timeZone          string // TimeZone: schedules run by EventBridge Scheduler
 }
 
 func routeConfigOf(opts []RouteOption) *routeConfig {

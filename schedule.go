@@ -3,6 +3,7 @@ package chalice
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -234,3 +235,19 @@ func reflectNil(fn any) bool {
 	v := reflect.ValueOf(fn)
 	return v.Kind() == reflect.Func && v.IsNil()
 }
+
+// TimeZone runs the schedule in an IANA time zone ("Europe/Paris",
+// "America/New_York"): cron expressions are read in that zone's local
+// time, daylight saving included. A schedule with a time zone is created
+// with EventBridge Scheduler (AWS::Scheduler::Schedule) instead of an
+// EventBridge rule, which runs in UTC only; without the option, schedules
+// stay EventBridge rules, as in Chalice.
+func TimeZone(name string) ScheduleOption { return timeZoneOption(name) }
+
+type timeZoneOption string
+
+func (o timeZoneOption) applySchedule(c *eventConfig) { c.timeZone = string(o) }
+
+// timeZoneChars is the shape of an IANA zone name; the CLI checks that
+// the zone exists (the app binary carries no zone database).
+var timeZoneChars = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$`)

@@ -229,6 +229,9 @@ type EventSource struct {
 	// schedule
 	Schedule    string `json:"schedule,omitempty"`
 	Description string `json:"description,omitempty"`
+	// TimeZone is the IANA zone a schedule runs in (chalice.TimeZone);
+	// such a schedule is an EventBridge Scheduler schedule, not a rule.
+	TimeZone string `json:"timezone,omitempty"`
 	// cloudwatch_event
 	EventPattern json.RawMessage `json:"eventPattern,omitempty"`
 	// Bus is the event bus the rule is on when the app does not declare

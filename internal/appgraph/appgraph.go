@@ -314,6 +314,9 @@ func Build(in Input) (*Application, error) {
 	if err := b.checkRegion(); err != nil {
 		return nil, err
 	}
+	if err := b.checkTimeZones(); err != nil {
+		return nil, err
+	}
 	for _, f := range m.Functions {
 		if f.Kind == manifest.KindPureLambda {
 			fn, err := b.function(f, "")

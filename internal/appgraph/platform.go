@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gochalice/chalice/config"
 	"github.com/gochalice/chalice/manifest"
@@ -159,4 +160,21 @@ func arnRegion(s string) string {
 		return ""
 	}
 	return parts[3]
+}
+
+// checkTimeZones refuses schedules whose time zone does not exist.
+func (b *builder) checkTimeZones() error {
+	var problems []string
+	for _, src := range b.in.Manifest.EventSources {
+		if src.TimeZone == "" {
+			continue
+		}
+		if _, err := time.LoadLocation(src.TimeZone); err != nil {
+			problems = append(problems, fmt.Sprintf("schedule %s: chalice.TimeZone(%q) is not a time zone of the IANA database (e.g. \"Europe/Paris\", \"America/New_York\", \"UTC\")", src.Function, src.TimeZone))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("app %s: %s", b.in.Manifest.App, strings.Join(problems, "; "))
+	}
+	return nil
 }
