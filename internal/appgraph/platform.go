@@ -178,3 +178,48 @@ func (b *builder) checkTimeZones() error {
 	}
 	return nil
 }
+
+// Destination is where Lambda sends a function's asynchronous results.
+type Destination struct {
+	Condition string // "OnSuccess" or "OnFailure"
+	ARN       string
+	Type      string // SQS, SNS, Lambda or EventBridge (CloudFormation's DestinationConfig type names)
+	Action    string // what the function's role must allow on ARN: sqs:SendMessage, sns:Publish, lambda:InvokeFunction, events:PutEvents
+}
+
+// Destinations are the function's async_on_success and async_on_failure
+// destinations, in that order.
+func (f *Function) Destinations() []Destination { return destinations(f.Config) }
+
+func destinations(fc *config.FunctionConfig) []Destination {
+	if fc.Async == nil {
+		return nil
+	}
+	var out []Destination
+	for _, d := range []struct{ cond, arn string }{{"OnSuccess", fc.Async.OnSuccess}, {"OnFailure", fc.Async.OnFailure}} {
+		if d.arn == "" {
+			continue
+		}
+		parts := strings.SplitN(d.arn, ":", 6)
+		if len(parts) < 6 {
+			continue // config.Validate refuses it
+		}
+		typ, action := destinationKind(parts[2])
+		out = append(out, Destination{Condition: d.cond, ARN: d.arn, Type: typ, Action: action})
+	}
+	return out
+}
+
+func destinationKind(service string) (typ, action string) {
+	switch service {
+	case "sqs":
+		return "SQS", "sqs:SendMessage"
+	case "sns":
+		return "SNS", "sns:Publish"
+	case "lambda":
+		return "Lambda", "lambda:InvokeFunction"
+	case "events":
+		return "EventBridge", "events:PutEvents"
+	}
+	return "", ""
+}
