@@ -66,6 +66,7 @@ func (a *Application) details(r Resource) []string {
 		if c.LogRetentionInDays != nil {
 			out = append(out, fmt.Sprintf("log group: %s (%d days)", r.LogGroupName(), *c.LogRetentionInDays))
 		}
+		out = append(out, platformDetails(r)...)
 		if len(r.Uses) > 0 {
 			uses := make([]string, 0, len(r.Uses))
 			for _, u := range r.Uses {
@@ -95,6 +96,12 @@ func (a *Application) details(r Resource) []string {
 					line += " " + strings.Join(s.Events, ",")
 				}
 			}
+		}
+		if s.Bus != "" {
+			line += ", on bus " + s.Bus
+		}
+		if s.TimeZone != "" {
+			line += " in " + s.TimeZone + " (EventBridge Scheduler)"
 		}
 		out := []string{line, "function: " + r.Function.ResourceName}
 		if r.RuleName != "" {
@@ -230,4 +237,42 @@ func compactJSON(raw json.RawMessage) string {
 func sortStrings(s []string) []string {
 	slices.Sort(s)
 	return s
+}
+
+// platformDetails are a function's Function URL, versions, alias and
+// asynchronous delivery lines.
+func platformDetails(f *Function) []string {
+	c := f.Config
+	var out []string
+	if u := f.URL; u != nil {
+		line := fmt.Sprintf("function URL: auth %s, invoke mode %s", u.AuthType, u.InvokeMode)
+		if u.CORS != nil {
+			line += fmt.Sprintf(", CORS %s from %s", strings.Join(u.CORS.AllowMethods, ","), strings.Join(u.CORS.AllowOrigins, ","))
+		}
+		out = append(out, line)
+	}
+	switch {
+	case c.Alias != "":
+		line := "versions: published on change, alias " + c.Alias
+		if c.ProvisionedConcurrency != nil {
+			line += fmt.Sprintf(" (provisioned concurrency %d)", *c.ProvisionedConcurrency)
+		}
+		out = append(out, line)
+	case c.PublishVersions:
+		out = append(out, "versions: published on change")
+	}
+	if a := c.Async; a != nil {
+		var parts []string
+		if a.MaxRetries != nil {
+			parts = append(parts, fmt.Sprintf("max retries %d", *a.MaxRetries))
+		}
+		if a.MaxEventAge != nil {
+			parts = append(parts, fmt.Sprintf("max event age %d s", *a.MaxEventAge))
+		}
+		for _, d := range f.Destinations() {
+			parts = append(parts, strings.ToLower(d.Condition[:1])+d.Condition[1:]+" "+d.ARN)
+		}
+		out = append(out, "async: "+strings.Join(parts, ", "))
+	}
+	return out
 }
