@@ -154,6 +154,30 @@
 //	app.LambdaFunction(handle, chalice.Name("resize"))                   // any JSON in, any JSON out
 //	app.OnWSMessage(onMessage)                                            // websocket API
 //
+// EventBus puts a rule on another event bus, by name or ARN; TimeZone
+// runs a cron schedule in local time (EventBridge Scheduler):
+//
+//	app.OnCWEvent(pattern, onOrder, chalice.EventBus("orders"))
+//	app.Schedule(chalice.Cron("0", "7", "?", "*", "MON-FRI", "*"), digest, chalice.TimeZone("Europe/Paris"))
+//
+// # Function URLs and streaming
+//
+// With "api_type": "url" in .chalice/config.json the routes are served by
+// a Lambda Function URL instead of API Gateway, and with
+// "function_url_invoke_mode": "RESPONSE_STREAM" a handler can stream its
+// body: StreamResponse sends the status and headers at once and each
+// write as it happens (on a buffered front end the body is collected and
+// sent whole, so the handler runs unchanged everywhere):
+//
+//	app.Get("/export", func(ctx context.Context, r *chalice.Request) (any, error) {
+//		return chalice.StreamResponse(200, map[string]string{"Content-Type": "text/csv"},
+//			func(ctx context.Context, w io.Writer) error { return writeRows(ctx, w) }), nil
+//	})
+//
+// Versions, aliases, provisioned concurrency and asynchronous delivery
+// (retries, event age, on-success and on-failure destinations) are
+// config.json keys too; see docs/CONFIG.md.
+//
 // # Middleware
 //
 // Middleware has chi's shape, a function from the next handler to the
