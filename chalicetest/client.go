@@ -63,8 +63,14 @@ type settings struct {
 	endpoint   string
 }
 
-// API selects the API Gateway flavour to emulate: "rest" (default, REST
-// API payload 1.0, as Chalice) or "http" (HTTP API payload 2.0).
+// API selects the front end to emulate: "rest" (REST API payload 1.0, as
+// Chalice), "http" (HTTP API payload 2.0) or "url" (the API handler's
+// Lambda Function URL: every request reaches the function with the
+// Function URL event, CORS preflights are answered by the URL). Without
+// it the stage's api_type in .chalice/config.json decides (default rest).
+// The function is invoked in process and answers whole: a
+// chalice.StreamResponse body arrives as one buffered response even with
+// function_url_invoke_mode RESPONSE_STREAM (gochalice local streams it).
 func API(kind string) Option { return func(s *settings) { s.api = kind } }
 
 // Stage selects the config stage (default "dev").
@@ -153,12 +159,40 @@ func NewClient(app *chalice.App, opts ...Option) (*Client, error) {
 	if c.warn == nil {
 		c.warn = func(msg string) { fmt.Fprintln(os.Stderr, "chalicetest: warning:", msg) }
 	}
-	gw, err := gateway.New(m, gateway.InvokerFunc(c.invokeRaw), gateway.Options{Stage: apiStage, Warn: c.warn, API: s.api, Logger: s.logger})
+	api, urlOpts, err := c.frontEnd(s.api)
+	if err != nil {
+		return nil, err
+	}
+	gw, err := gateway.New(m, gateway.InvokerFunc(c.invokeRaw), gateway.Options{Stage: apiStage, Warn: c.warn, API: api, URL: urlOpts, Logger: s.logger})
 	if err != nil {
 		return nil, err
 	}
 	c.gw = gw
 	return c, nil
+}
+
+// frontEnd is the API to emulate (the API option, else the stage's
+// api_type) and, for a Function URL, its auth type from config.json.
+func (c *Client) frontEnd(api string) (string, gateway.URLOptions, error) {
+	if c.cfg == nil {
+		return api, gateway.URLOptions{}, nil
+	}
+	if api == "" {
+		sc, err := c.cfg.StageConfig(c.stage, config.Overrides{})
+		if err != nil {
+			return "", gateway.URLOptions{}, err
+		}
+		api = sc.APIType
+	}
+	if api != gateway.APIURL {
+		return api, gateway.URLOptions{}, nil
+	}
+	fc, err := c.cfg.Function(c.stage, manifest.APIHandlerName, config.Overrides{})
+	if err != nil {
+		return "", gateway.URLOptions{}, err
+	}
+	// In process the function answers whole: the buffered invoke mode.
+	return api, gateway.URLOptions{AuthType: fc.URLAuthType}, nil
 }
 
 // Manifest returns the app's manifest.

@@ -57,7 +57,7 @@ func Package(ctx context.Context, in *Options) (*Result, error) {
 		}
 		name = "chalice.tf.json"
 	default:
-		t, err := sam.Generate(b.App, sam.Options{CodeURI: sam.DefaultCodeURI, Version: chalice.Version, Policies: b.Policies})
+		t, err := sam.Generate(b.App, sam.Options{CodeURI: sam.DefaultCodeURI, Version: chalice.Version, Policies: b.Policies, CodeSHA256: b.Package.CodeSha256})
 		if err != nil {
 			return nil, &Error{App: b.App.AppName, Stage: o.Stage, Err: err}
 		}

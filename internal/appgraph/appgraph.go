@@ -291,7 +291,7 @@ func Build(in Input) (*Application, error) {
 	if err := in.Config.Validate(in.Stage, names, in.Overrides); err != nil {
 		return nil, err
 	}
-	if err := in.Config.ValidateFunctionRoles(in.Stage, functionRoles(m), in.Overrides); err != nil {
+	if err := in.Config.ValidateFunctionRoles(in.Stage, FunctionRoles(m), in.Overrides); err != nil {
 		return nil, err
 	}
 	sc, err := in.Config.StageConfig(in.Stage, in.Overrides)

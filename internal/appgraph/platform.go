@@ -106,7 +106,8 @@ func urlCORS(routes []manifest.Route) (*URLCORS, string) {
 		} else if !sameCORS(first.CORS, r.CORS) {
 			return nil, fmt.Sprintf("routes %s %s and %s %s have different CORS settings, but a Function URL has one CORS configuration", first.Method, first.Path, r.Method, r.Path)
 		}
-		if !slices.Contains(methods, r.Method) {
+		// The URL answers preflights itself: OPTIONS is not an allowed method.
+		if r.Method != "OPTIONS" && !slices.Contains(methods, r.Method) {
 			methods = append(methods, r.Method)
 		}
 	}
@@ -124,8 +125,9 @@ func sameCORS(a, b *manifest.CORS) bool {
 		a.AllowCredentials == b.AllowCredentials && ((a.MaxAge == nil) == (b.MaxAge == nil)) && (a.MaxAge == nil || *a.MaxAge == *b.MaxAge)
 }
 
-// functionRoles tells config what each of the app's functions is.
-func functionRoles(m *manifest.Manifest) []config.FunctionRole {
+// FunctionRoles tells config what each of the app's functions is (for
+// config.ValidateFunctionRoles).
+func FunctionRoles(m *manifest.Manifest) []config.FunctionRole {
 	out := make([]config.FunctionRole, 0, len(m.Functions))
 	for _, f := range m.Functions {
 		out = append(out, config.FunctionRole{Name: f.Name, PureLambda: f.Kind == manifest.KindPureLambda, APIHandler: f.Name == manifest.APIHandlerName})

@@ -44,6 +44,10 @@ const (
 // DefaultMaxBodyBytes is API Gateway's payload limit (10 MB).
 const DefaultMaxBodyBytes = 10 << 20
 
+// MaxURLBodyBytes is the request body limit of a Function URL: Lambda's
+// 6 MB synchronous invocation payload.
+const MaxURLBodyBytes = 6 << 20
+
 // Invoker runs one invocation of a function of the app.
 type Invoker interface {
 	Invoke(ctx context.Context, function string, payload []byte) ([]byte, error)
@@ -71,8 +75,11 @@ type Options struct {
 	// MaxBodyBytes bounds request bodies (default DefaultMaxBodyBytes);
 	// larger ones are answered 413.
 	MaxBodyBytes int64
-	// API is APIRest (default) or APIHTTP.
+	// API is APIRest (default), APIHTTP or APIURL (a Lambda Function URL
+	// in front of the API handler, configured by URL).
 	API string
+	// URL configures the Function URL front end (API "url").
+	URL URLOptions
 	// Logger, when set, receives one error record for every 5xx the
 	// gateway answers itself (REST 502/504 and authorizer 500s, HTTP API
 	// 500/503): the reason (the invoker's error, or why the function's
@@ -96,7 +103,8 @@ type Gateway struct {
 	cacheMu sync.Mutex
 	cache   map[string]cachedAuth
 	now     func() time.Time
-	http    *httpAPI // set when emulating an HTTP API
+	http    *httpAPI     // set when emulating an HTTP API
+	url     *functionURL // set when emulating a Function URL
 }
 
 type resource struct {
@@ -119,6 +127,9 @@ func New(m *manifest.Manifest, inv Invoker, opts Options) (*Gateway, error) {
 	}
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
+		if opts.API == APIURL {
+			opts.MaxBodyBytes = MaxURLBodyBytes
+		}
 	}
 	if opts.MaxResponseBytes <= 0 {
 		opts.MaxResponseBytes = DefaultMaxResponseBytes
@@ -126,14 +137,22 @@ func New(m *manifest.Manifest, inv Invoker, opts Options) (*Gateway, error) {
 	switch opts.API {
 	case "":
 		opts.API = APIRest
-	case APIRest, APIHTTP:
+	case APIRest, APIHTTP, APIURL:
 	default:
-		return nil, fmt.Errorf("gateway: unknown API type %q (valid: rest, http)", opts.API)
+		return nil, fmt.Errorf("gateway: unknown API type %q (valid: rest, http, url)", opts.API)
 	}
 	if opts.Warn == nil {
 		opts.Warn = func(string) {}
 	}
 	g := &Gateway{m: m, inv: inv, opts: opts, cache: map[string]cachedAuth{}, now: time.Now}
+	if opts.API == APIURL {
+		u, err := newFunctionURL(m, inv, opts.URL)
+		if err != nil {
+			return nil, err
+		}
+		g.url = u
+		return g, nil // no routing: every request goes to the function
+	}
 	byPath := map[string]*resource{}
 	for i := range m.Routes {
 		r := &m.Routes[i]
@@ -184,8 +203,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeGatewayError(w, http.StatusBadRequest, reqID, "", `{"message":"Could not read request body"}`)
 		return
 	}
-	if g.opts.API == APIHTTP {
+	switch g.opts.API {
+	case APIHTTP:
 		g.serveHTTPAPI(w, r, body, reqID)
+		return
+	case APIURL:
+		g.serveFunctionURL(w, r, body, reqID)
 		return
 	}
 	rawPath := r.URL.EscapedPath()

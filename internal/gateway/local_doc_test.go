@@ -54,7 +54,19 @@ var httpDocRows = []docRow{
 	{"Request ID header (HTTP API)", TestHTTPAPIErrorsCarryRequestID},
 }
 
-// TestLocalDocRows checks that docs/LOCAL.md's two tables list exactly
+// urlDocRows are the rows of the Function URL table.
+var urlDocRows = []docRow{
+	{"Routing", TestFunctionURLResponses},
+	{"Request event (Function URL)", TestFunctionURLEvent},
+	{"CORS", TestFunctionURLCORS},
+	{"Function error, timeout, crash or malformed response", TestFunctionURLResponses},
+	{"Response streaming", TestFunctionURLStreaming},
+	{"`AWS_IAM` auth type", TestFunctionURLBinaryBodyAndIAM},
+	{"Authorizers and API keys", TestFunctionURLRefusesWhatAURLLacks},
+	{"Request body over 6 MB", TestFunctionURLBodyLimit},
+}
+
+// TestLocalDocRows checks that docs/LOCAL.md's tables list exactly
 // these rows, and runs each row's test.
 func TestLocalDocRows(t *testing.T) {
 	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "LOCAL.md"))
@@ -68,6 +80,7 @@ func TestLocalDocRows(t *testing.T) {
 	}{
 		{"## REST API", restDocRows},
 		{"## HTTP API", httpDocRows},
+		{"## Function URL", urlDocRows},
 	} {
 		got := tables[tt.heading]
 		var want []string

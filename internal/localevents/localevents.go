@@ -103,7 +103,7 @@ func Start(ctx context.Context, o Options) (*Runner, error) {
 				r.Skipped = append(r.Skipped, fmt.Sprintf("schedule %s of %s: schedules are off", src.Schedule, src.Function))
 				continue
 			}
-			sch, err := ParseSchedule(src.Schedule)
+			sch, err := ParseScheduleIn(src.Schedule, src.TimeZone)
 			if err != nil {
 				r.Skipped = append(r.Skipped, fmt.Sprintf("schedule %s of %s: %v", src.Schedule, src.Function, err))
 				continue

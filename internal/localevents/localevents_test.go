@@ -362,3 +362,58 @@ func TestSQSDrain(t *testing.T) {
 		t.Errorf("after Drain the queue holds %s visible and %s in flight, want none (deleted)", n, nv)
 	}
 }
+
+// A schedule with chalice.TimeZone reads its cron on that zone's wall
+// clock, as EventBridge Scheduler does: a time skipped when the clocks go
+// forward does not fire that day, a time passed twice fires once.
+func TestParseScheduleInTimeZone(t *testing.T) {
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		name, expr, zone, from string
+		next                   []string // successive firings, in UTC
+	}{
+		{"UTC when no zone", "cron(0 9 * * ? *)", "", "2026-01-10T00:00:00Z", []string{"2026-01-10T09:00:00Z"}},
+		{"Berlin winter (UTC+1)", "cron(0 9 * * ? *)", "Europe/Berlin", "2026-01-10T00:00:00Z", []string{"2026-01-10T08:00:00Z", "2026-01-11T08:00:00Z"}},
+		{"Berlin summer (UTC+2)", "cron(0 9 * * ? *)", "Europe/Berlin", "2026-07-10T00:00:00Z", []string{"2026-07-10T07:00:00Z"}},
+		{"across the spring change", "cron(0 9 * * ? *)", "Europe/Berlin", "2026-03-28T12:00:00Z", []string{"2026-03-29T07:00:00Z"}},
+		{"repeated hour fires once", "cron(30 1 * * ? *)", "America/New_York", "2026-10-31T12:00:00Z",
+			[]string{"2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z"}},
+		{"weekday in the zone, not in UTC", "cron(0 1 ? * MON *)", "Asia/Tokyo", "2026-01-01T00:00:00Z", []string{"2026-01-04T16:00:00Z"}},
+		{"rate ignores the zone", "rate(1 hour)", "Asia/Tokyo", "2026-01-01T00:00:00Z", []string{"2026-01-01T01:00:00Z"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := ParseScheduleIn(tt.expr, tt.zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			from := at(tt.from)
+			for _, want := range tt.next {
+				got := s.Next(from)
+				if !got.Equal(at(want)) {
+					t.Fatalf("after %s: %s, want %s", from.UTC().Format(time.RFC3339), got.UTC().Format(time.RFC3339), want)
+				}
+				from = got
+			}
+		})
+	}
+	// The spring-forward day: 02:30 does not exist on 8 March 2026 in New
+	// York, so the firing after 7 March's is 9 March's.
+	s, err := ParseScheduleIn("cron(30 2 * * ? *)", "America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := s.Next(at("2026-03-07T12:00:00Z"))
+	if want := at("2026-03-09T06:30:00Z"); !first.Equal(want) {
+		t.Errorf("over the skipped hour: %s, want %s", first.UTC().Format(time.RFC3339), want.Format(time.RFC3339))
+	}
+	if _, err := ParseScheduleIn("cron(0 9 * * ? *)", "Mars/Olympus_Mons"); err == nil || !strings.Contains(err.Error(), `"Mars/Olympus_Mons"`) {
+		t.Errorf("unknown zone: %v", err)
+	}
+}

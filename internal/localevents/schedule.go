@@ -44,9 +44,29 @@ func ParseSchedule(expr string) (Schedule, error) {
 		}
 		return &rate{expr: expr, every: time.Duration(n) * unit}, nil
 	case strings.HasPrefix(expr, "cron(") && strings.HasSuffix(expr, ")"):
-		return parseCron(expr)
+		return parseCron(expr, time.UTC)
 	}
 	return nil, fmt.Errorf("%q: not a rate(...) or cron(...) expression", expr)
+}
+
+// ParseScheduleIn is ParseSchedule for a schedule of EventBridge
+// Scheduler that runs in the IANA time zone zone (chalice.TimeZone; ""
+// is UTC): a cron expression is read on that zone's wall clock, across
+// its daylight saving changes as the Scheduler does them: a time the
+// clock skips in spring does not fire that day, and a time it passes
+// twice in autumn fires once. A rate is a fixed period in any zone.
+func ParseScheduleIn(expr, zone string) (Schedule, error) {
+	if zone == "" || !strings.HasPrefix(expr, "cron(") {
+		return ParseSchedule(expr)
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return nil, fmt.Errorf("%s in time zone %q: not an IANA time zone known to this machine (e.g. Europe/Berlin, America/New_York): %w", expr, zone, err)
+	}
+	if !strings.HasSuffix(expr, ")") {
+		return ParseSchedule(expr)
+	}
+	return parseCron(expr, loc)
 }
 
 // rate fires every period, the first time one period after it starts (as
@@ -69,6 +89,7 @@ func (r *rate) Next(t time.Time) time.Time {
 
 type cron struct {
 	expr                     string
+	loc                      *time.Location // whose wall clock the fields are read on
 	min, hour, dom, mon, dow []bool
 	year                     map[int]bool // nil: every year
 	anyDOM, anyDOW           bool
@@ -79,12 +100,12 @@ var (
 	dayNames   = map[string]int{"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
 )
 
-func parseCron(expr string) (Schedule, error) {
+func parseCron(expr string, loc *time.Location) (Schedule, error) {
 	f := strings.Fields(expr[len("cron(") : len(expr)-1])
 	if len(f) != 6 {
 		return nil, fmt.Errorf("%s: EventBridge cron has six fields (minutes hours day-of-month month day-of-week year), not %d", expr, len(f))
 	}
-	c := &cron{expr: expr}
+	c := &cron{expr: expr, loc: loc}
 	var err error
 	field := func(i int, name string, lo, hi int, names map[string]int) []bool {
 		if err != nil {
@@ -201,32 +222,43 @@ func isName(s string, names map[string]int) bool {
 func (c *cron) String() string { return c.expr }
 
 func (c *cron) Next(t time.Time) time.Time {
-	t = t.UTC().Truncate(time.Minute).Add(time.Minute)
+	loc := c.loc
+	t = t.In(loc).Truncate(time.Minute).Add(time.Minute)
 	limit := t.AddDate(5, 0, 0)
 	for t.Before(limit) {
-		if c.year != nil && !c.year[t.Year()] {
-			t = time.Date(t.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC)
-			continue
-		}
-		if !c.mon[int(t.Month())] {
-			t = time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, time.UTC)
-			continue
-		}
-		if !c.dayMatches(t) {
-			t = time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, time.UTC)
-			continue
-		}
-		if !c.hour[t.Hour()] {
-			t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour()+1, 0, 0, 0, time.UTC)
-			continue
-		}
-		if !c.min[t.Minute()] {
+		prev := t
+		switch {
+		case c.year != nil && !c.year[t.Year()]:
+			t = time.Date(t.Year()+1, 1, 1, 0, 0, 0, 0, loc)
+		case !c.mon[int(t.Month())]:
+			t = time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, loc)
+		case !c.dayMatches(t):
+			t = time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, loc)
+		case !c.hour[t.Hour()]:
+			t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour()+1, 0, 0, 0, loc)
+		case !c.min[t.Minute()]:
 			t = t.Add(time.Minute)
-			continue
+		case repeatsWallClock(t):
+			// The hour the clock passes twice when daylight saving time
+			// ends: this wall-clock time already fired an hour ago.
+			t = t.Add(time.Minute)
+		default:
+			return t
 		}
-		return t
+		if !t.After(prev) {
+			// A date that falls in a skipped hour normalises backwards
+			// at most to where it was: step on by the minute.
+			t = prev.Add(time.Minute)
+		}
 	}
 	return time.Time{}
+}
+
+// repeatsWallClock reports whether t shows the same wall-clock time its
+// zone showed an hour earlier (the second pass of a repeated hour).
+func repeatsWallClock(t time.Time) bool {
+	e := t.Add(-time.Hour)
+	return e.Hour() == t.Hour() && e.Minute() == t.Minute() && e.Day() == t.Day()
 }
 
 func (c *cron) dayMatches(t time.Time) bool {
@@ -284,6 +316,10 @@ func (e *env) runSchedule(ctx context.Context, src *manifest.EventSource, sch Sc
 			account = e.account(ctx)
 		}
 		arn := fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", e.o.AWS.Region, account, rule)
+		if src.TimeZone != "" {
+			// An EventBridge Scheduler schedule, not a rule.
+			arn = fmt.Sprintf("arn:aws:scheduler:%s:%s:schedule/default/%s", e.o.AWS.Region, account, rule)
+		}
 		payload, _ := json.Marshal(ScheduledEvent(next, account, e.o.AWS.Region, arn))
 		_, _ = e.invoke(src, "schedule "+sch.String(), payload)
 		now = next

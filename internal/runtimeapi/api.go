@@ -97,6 +97,9 @@ func (w *worker) handleResponse(c *apiConn, r *http.Request, id string) bool {
 	if inv == nil {
 		return writeInvalidRequestID(c, id)
 	}
+	if inv.stream && r.ContentLength < 0 {
+		return w.streamResponse(c, r, inv)
+	}
 	body, size, err := readBody(r.Body, MaxPayloadSize)
 	switch {
 	case errors.Is(err, errTooLarge):
@@ -107,7 +110,7 @@ func (w *worker) handleResponse(c *apiConn, r *http.Request, id string) bool {
 	case err != nil:
 		return false // the runtime went away mid-request; its exit settles inv
 	}
-	out := outcome{body: body}
+	out := outcome{body: body, contentType: r.Header.Get("Content-Type")}
 	if typ := r.Trailer.Get(trailerErrorType); typ != "" {
 		// The response body failed while streaming; aws-lambda-go reports
 		// the error in trailers.
@@ -118,6 +121,62 @@ func (w *worker) handleResponse(c *apiConn, r *http.Request, id string) bool {
 	// invoking goroutine takes the outcome.
 	ok := writeAccepted(c)
 	w.finish(inv, out)
+	return ok
+}
+
+// streamResponse passes a response the runtime posts chunked (an
+// io.Reader answer: aws-lambda-go's streaming path) on to the caller of
+// InvokeStream as it arrives: the caller gets the start at once, and each
+// chunk as the function writes it. The function's timeout keeps running
+// until the body ends; an error the runtime reports in the trailers, a
+// body over the streaming limit, a timeout or a crash ends the body with
+// that error instead of EOF.
+func (w *worker) streamResponse(c *apiConn, r *http.Request, inv *invocation) bool {
+	pr, pw := io.Pipe()
+	s := &Stream{ContentType: r.Header.Get("Content-Type"), Body: pr}
+	if !w.startStream(inv, s, pw) {
+		return false
+	}
+	limit := w.pool.cfg.MaxStreamBytes
+	buf := make([]byte, 32<<10)
+	var (
+		size     int64
+		endErr   error // what the caller's body ends with
+		consumer = true
+	)
+	for {
+		n, err := r.Body.Read(buf)
+		if n > 0 {
+			size += int64(n)
+			if size > limit && endErr == nil {
+				endErr = &FunctionError{Function: w.pool.cfg.Function, Type: responseSizeErrorType,
+					Message: fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", limit)}
+				// The caller's body ends here; the rest is read and dropped
+				// so that the runtime's request completes.
+				pw.CloseWithError(endErr)
+				consumer = false
+			}
+			if consumer {
+				if _, werr := pw.Write(buf[:n]); werr != nil {
+					consumer = false // the caller closed the body: drop the rest
+				}
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			// The runtime went away mid-stream; its exit (or the timeout)
+			// settles inv with the reason.
+			return false
+		}
+	}
+	if typ := r.Trailer.Get(trailerErrorType); typ != "" && endErr == nil {
+		raw, _ := base64.StdEncoding.DecodeString(r.Trailer.Get(trailerErrorBody))
+		endErr = w.functionError(raw, typ)
+	}
+	ok := writeAccepted(c)
+	w.finishStream(inv, endErr)
 	return ok
 }
 

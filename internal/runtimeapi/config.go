@@ -23,6 +23,11 @@ const (
 	// payloads: "6 MB", which Lambda enforces as 6,291,556 bytes.
 	MaxPayloadSize = 6_291_556
 
+	// DefaultMaxStreamBytes is Lambda's limit for a streamed response
+	// (InvokeWithResponseStream and Function URLs in RESPONSE_STREAM
+	// mode): 200 MB.
+	DefaultMaxStreamBytes = 200 << 20
+
 	defaultRegion    = "us-east-1"
 	defaultAccountID = "123456789012"
 
@@ -60,6 +65,12 @@ type Config struct {
 	// on until it finishes or reaches Timeout. Zero means no limit.
 	IntegrationTimeout time.Duration
 
+	// MaxStreamBytes bounds a streamed response's body (default
+	// DefaultMaxStreamBytes); past it the body handed to the caller of
+	// [Pool.InvokeStream] ends with a Function.ResponseSizeTooLarge
+	// [*FunctionError], as Lambda cuts the stream.
+	MaxStreamBytes int64
+
 	// Stdout and Stderr receive the workers' output unchanged (default
 	// os.Stderr for both). Writes from different workers are serialised,
 	// so a plain bytes.Buffer is fine.
@@ -90,6 +101,9 @@ func resolve(cfg Config) (settings, error) {
 	}
 	if cfg.MemoryMB < 0 {
 		return settings{}, fmt.Errorf("runtimeapi: function %s: negative memory size %d MB", cfg.Function, cfg.MemoryMB)
+	}
+	if cfg.MaxStreamBytes < 0 {
+		return settings{}, fmt.Errorf("runtimeapi: function %s: negative MaxStreamBytes %d", cfg.Function, cfg.MaxStreamBytes)
 	}
 	if cfg.MaxWorkers < 0 {
 		return settings{}, fmt.Errorf("runtimeapi: function %s: negative MaxWorkers %d", cfg.Function, cfg.MaxWorkers)
@@ -128,6 +142,9 @@ func resolve(cfg Config) (settings, error) {
 	}
 	if cfg.MaxWorkers == 0 {
 		cfg.MaxWorkers = DefaultMaxWorkers
+	}
+	if cfg.MaxStreamBytes == 0 {
+		cfg.MaxStreamBytes = DefaultMaxStreamBytes
 	}
 	if cfg.Stdout == nil {
 		cfg.Stdout = os.Stderr

@@ -53,6 +53,19 @@
 // Other systems have no such check: there the API relies on listening on
 // loopback on a random port.
 //
+// # Streamed responses
+//
+// [Pool.InvokeStream] serves a function that streams (aws-lambda-go posts
+// an io.Reader answer to /response chunked, e.g. a Function URL response
+// with content type application/vnd.awslambda.http-integration-response):
+// it returns once the response starts, and its body yields each chunk as
+// the runtime sends it, never holding the whole response. The function's
+// timeout runs until the last chunk; an error reported in the trailers
+// (Lambda-Runtime-Function-Error-Type/-Body), a body over
+// [Config.MaxStreamBytes] (Lambda's 200 MB), a timeout or a crash ends the
+// body with that error. [Pool.Invoke] reads a chunked response whole, as
+// before.
+//
 // # Failures
 //
 // The outcome of an invocation maps onto typed errors, each of whose

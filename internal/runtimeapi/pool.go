@@ -1,6 +1,7 @@
 package runtimeapi
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -91,8 +92,52 @@ func outputWriters(stdout, stderr io.Writer) (io.Writer, io.Writer) {
 // took keeps running, and its worker becomes idle only when it finishes or
 // times out.
 func (p *Pool) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	out, err := p.invoke(ctx, payload, false)
+	if err != nil {
+		return nil, err
+	}
+	return out.body, nil
+}
+
+// Stream is a response as [Pool.InvokeStream] returns it.
+type Stream struct {
+	// ContentType is the Content-Type the runtime posted the response
+	// with: application/vnd.awslambda.http-integration-response for a
+	// Function URL's streamed HTTP response (a JSON prelude, eight NUL
+	// bytes, then the body).
+	ContentType string
+	// Body yields the response as the function writes it. It ends with
+	// io.EOF once the function's response is complete, or with the error
+	// that cut it short: a [*FunctionError] (the runtime reported one in
+	// the trailers, or Function.ResponseSizeTooLarge past
+	// [Config.MaxStreamBytes]), a [*TimeoutError], a [*CrashError], or an
+	// error wrapping [ErrClosed]. Close it when done; closing it early
+	// drops the rest of the response (the function runs on).
+	Body io.ReadCloser
+}
+
+// InvokeStream is Invoke for a function that streams its response
+// (aws-lambda-go posts an io.Reader answer chunked): it returns as soon as
+// the response starts, and the body carries each chunk as it arrives, the
+// function's timeout running until the end. A response posted whole is
+// returned as a Stream over its bytes. Errors before the response starts
+// are Invoke's.
+func (p *Pool) InvokeStream(ctx context.Context, payload []byte) (*Stream, error) {
+	out, err := p.invoke(ctx, payload, true)
+	if err != nil {
+		return nil, err
+	}
+	if out.stream != nil {
+		return out.stream, nil
+	}
+	return &Stream{ContentType: out.contentType, Body: io.NopCloser(bytes.NewReader(out.body))}, nil
+}
+
+// invoke runs one invocation; stream asks for a streamed response as it
+// starts (outcome.stream) instead of the whole body.
+func (p *Pool) invoke(ctx context.Context, payload []byte, stream bool) (outcome, error) {
 	if len(payload) > MaxPayloadSize {
-		return nil, fmt.Errorf("runtimeapi: invoke %s: request payload of %d bytes exceeds Lambda's %d byte limit", p.cfg.Function, len(payload), MaxPayloadSize)
+		return outcome{}, fmt.Errorf("runtimeapi: invoke %s: request payload of %d bytes exceeds Lambda's %d byte limit", p.cfg.Function, len(payload), MaxPayloadSize)
 	}
 	if d := p.cfg.IntegrationTimeout; d > 0 {
 		var cancel context.CancelFunc
@@ -100,7 +145,7 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		defer cancel()
 	}
 	if ctx.Err() != nil {
-		return nil, p.ctxError(ctx)
+		return outcome{}, p.ctxError(ctx)
 	}
 	md := metadataFrom(ctx)
 	payload = slices.Clone(payload) // the worker may read it after we return
@@ -110,9 +155,10 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	for attempt := 0; ; attempt++ {
 		w, fresh, err := p.acquire(ctx)
 		if err != nil {
-			return nil, err
+			return outcome{}, err
 		}
 		inv := newInvocation(payload, md)
+		inv.stream = stream
 		if !w.assign(inv) {
 			if !fresh {
 				continue // an idle worker that is stopping or gone; it is not reused
@@ -121,10 +167,10 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 			select {
 			case <-w.exited:
 			case <-ctx.Done():
-				return nil, p.ctxError(ctx)
+				return outcome{}, p.ctxError(ctx)
 			}
 			if err := w.startupError(); err != nil {
-				return nil, err
+				return outcome{}, err
 			}
 			continue
 		}
@@ -133,10 +179,17 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 			if out.redeliver && attempt < maxRedeliveries {
 				continue
 			}
-			return out.body, out.err
+			return out, out.err
 		case <-ctx.Done():
 			w.withdraw(inv)
-			return nil, p.ctxError(ctx)
+			select {
+			case out := <-inv.done:
+				if out.stream != nil {
+					out.stream.Body.Close() // started as we gave up: nobody reads it
+				}
+			default:
+			}
+			return outcome{}, p.ctxError(ctx)
 		}
 	}
 }

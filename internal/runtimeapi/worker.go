@@ -21,17 +21,36 @@ type invocation struct {
 	cognitoIdentity string
 	payload         []byte
 	done            chan outcome // capacity 1; receives exactly one outcome
+	stream          bool         // the caller takes a streamed response as it arrives (InvokeStream)
 
 	// Guarded by the mu of the worker it is assigned to.
+	// pipe carries a streamed response's body once the caller has its
+	// start: from then on the invocation is settled by closing it (with
+	// the error, if any) instead of by a second outcome.
+	pipe *io.PipeWriter
+
 	taken    bool      // the runtime has taken it from /next
 	deadline time.Time // set when taken
 }
 
 // outcome is how an invocation ended.
 type outcome struct {
-	body      []byte
-	err       error
-	redeliver bool // the worker exited before taking it: safe to retry elsewhere
+	body        []byte
+	contentType string  // of a response (the runtime's Content-Type)
+	stream      *Stream // a streamed response, delivered as it starts
+	err         error
+	redeliver   bool // the worker exited before taking it: safe to retry elsewhere
+}
+
+// settle ends inv with out: through its done channel or, for a streamed
+// response already handed to the caller, by closing the body with out.err.
+// Only the goroutine that took inv off its worker (w.inv) calls it.
+func (inv *invocation) settle(out outcome) {
+	if inv.pipe != nil {
+		inv.pipe.CloseWithError(out.err)
+		return
+	}
+	inv.done <- out
 }
 
 func newInvocation(payload []byte, md Metadata) *invocation {
@@ -204,11 +223,11 @@ func (w *worker) wait() {
 	crash := &CrashError{Function: p.cfg.Function, ExitErr: err, StderrTail: w.tail.String(), DuringInit: !polled}
 	switch {
 	case reason == stopClose:
-		inv.done <- outcome{err: p.closedError()}
+		inv.settle(outcome{err: p.closedError()})
 	case polled && !taken:
-		inv.done <- outcome{err: crash, redeliver: true}
+		inv.settle(outcome{err: crash, redeliver: true})
 	default:
-		inv.done <- outcome{err: crash}
+		inv.settle(outcome{err: crash})
 	}
 }
 
@@ -311,6 +330,37 @@ func (w *worker) finish(inv *invocation, out outcome) bool {
 	return true
 }
 
+// startStream hands the caller of a streaming invocation its response as
+// it starts; the body follows through the pipe. It reports false if inv
+// was already completed (e.g. it timed out).
+func (w *worker) startStream(inv *invocation, s *Stream, pw *io.PipeWriter) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.inv != inv {
+		return false
+	}
+	inv.pipe = pw
+	inv.done <- outcome{stream: s} // the first and only outcome sent: never blocks
+	return true
+}
+
+// finishStream completes a streamed invocation whose body has been read
+// to its end: the worker is idle again, then the body ends with err (nil:
+// a clean end). It reports false if inv was already completed.
+func (w *worker) finishStream(inv *invocation, err error) bool {
+	w.mu.Lock()
+	if w.inv != inv {
+		w.mu.Unlock()
+		return false
+	}
+	w.inv = nil
+	w.timer.Stop()
+	w.mu.Unlock()
+	w.pool.release(w)
+	inv.pipe.CloseWithError(err)
+	return true
+}
+
 // expire fails inv with a TimeoutError and kills the worker.
 func (w *worker) expire(inv *invocation) {
 	w.mu.Lock()
@@ -323,7 +373,7 @@ func (w *worker) expire(inv *invocation) {
 	w.mu.Unlock()
 	w.pool.timedOut.Add(1)
 	w.kill()
-	inv.done <- outcome{err: &TimeoutError{Function: w.pool.cfg.Function, Duration: w.pool.cfg.Timeout}}
+	inv.settle(outcome{err: &TimeoutError{Function: w.pool.cfg.Function, Duration: w.pool.cfg.Timeout}})
 }
 
 // kill stops the worker's process group with SIGKILL.
@@ -367,7 +417,7 @@ func (w *worker) terminate(reason stopReason, invErr error) {
 	w.mu.Unlock()
 	w.releasePoller()
 	if inv != nil {
-		inv.done <- outcome{err: invErr}
+		inv.settle(outcome{err: invErr})
 	}
 }
 

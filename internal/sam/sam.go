@@ -71,6 +71,11 @@ type Options struct {
 	// <function>_role) to its IAM policy document, generated or read from
 	// the policy file by the caller. A missing role gets LogsPolicy.
 	Policies map[string]any
+	// CodeSHA256 is the deployment package's SHA-256, base64 (as Lambda
+	// reports CodeSha256). Functions with publish_versions and no
+	// lambda_alias need it: their published version is checked against
+	// it and replaced when it changes.
+	CodeSHA256 string
 }
 
 // LogsPolicy lets a function write its CloudWatch logs; roles with no
@@ -172,6 +177,19 @@ type generator struct {
 	owner map[string]string // logical ID -> resource name that claimed it
 	// deferred holds the API handler's function until the API is written.
 	apiHandler *Object
+	// versions are the AWS::Lambda::Version resources of functions that
+	// publish versions without an alias, written after their function.
+	versions []deferredResource
+}
+
+// addFunction writes a function and the version it publishes, if any.
+func (g *generator) addFunction(id string, res *Object) {
+	g.add(id, res)
+	for _, v := range g.versions {
+		if v.id == id+"Version" {
+			g.add(v.id, v.res)
+		}
+	}
 }
 
 // claim reserves a logical ID for a resource name.
@@ -198,8 +216,14 @@ func resource(typ string, props map[string]any) *Object {
 	return NewObject("Type", typ, "Properties", props)
 }
 
+// isAPIHandler reports the function serving the routes, through the
+// REST/HTTP API or, with api_type "url", through its Function URL: its
+// logical ID is APIHandler either way.
 func (g *generator) isAPIHandler(fn *appgraph.Function) bool {
-	return g.app.RestAPI != nil && g.app.RestAPI.Handler == fn
+	if g.app.RestAPI != nil {
+		return g.app.RestAPI.Handler == fn
+	}
+	return g.app.IsURLAPI() && fn == g.app.APIHandler()
 }
 
 // functionID is the final logical ID of a function.
@@ -222,7 +246,7 @@ func (g *generator) role(r *appgraph.Role) error {
 	if !ok || policy == nil {
 		policy = LogsPolicy()
 	}
-	if len(r.Uses) > 0 {
+	if len(r.Uses) > 0 || len(r.Destinations) > 0 {
 		// A copy as plain JSON values, whatever type the policy came as.
 		raw, err := json.Marshal(policy)
 		if err != nil {
@@ -235,6 +259,7 @@ func (g *generator) role(r *appgraph.Role) error {
 		if err := g.usePolicy(r, doc); err != nil {
 			return err
 		}
+		destinationPolicy(r, doc)
 		policy = doc
 	}
 	g.add(id, resource("AWS::IAM::Role", map[string]any{
@@ -324,12 +349,15 @@ func (g *generator) function(fn *appgraph.Function) error {
 			"RetentionInDays": *fc.LogRetentionInDays,
 		}))
 	}
+	if err := g.platform(id, fn, props); err != nil {
+		return err
+	}
 	res := resource("AWS::Serverless::Function", props)
-	if g.isAPIHandler(fn) {
+	if g.isAPIHandler(fn) && g.app.RestAPI != nil {
 		g.apiHandler = res
 		return nil
 	}
-	g.add(id, res)
+	g.addFunction(id, res)
 	return nil
 }
 
@@ -351,7 +379,7 @@ func (g *generator) event(ev *appgraph.EventSource) error {
 		return err
 	}
 	var fnRes *Object
-	if g.isAPIHandler(ev.Function) {
+	if g.isAPIHandler(ev.Function) && g.apiHandler != nil {
 		fnRes = g.apiHandler
 	} else {
 		fnRes, _ = g.tpl.Resources().Get(fnID).(*Object)
@@ -367,6 +395,10 @@ func (g *generator) event(ev *appgraph.EventSource) error {
 	props := map[string]any{}
 	switch src.Type {
 	case manifest.SourceSchedule:
+		if src.TimeZone != "" {
+			typ = scheduleV2(ev, props)
+			break
+		}
 		typ = "Schedule"
 		props["Schedule"] = src.Schedule
 		if src.Description != "" {
@@ -383,6 +415,8 @@ func (g *generator) event(ev *appgraph.EventSource) error {
 			if props["EventBusName"], err = g.declaredRef(res, appgraph.AttrName); err != nil {
 				return err
 			}
+		} else if bus, ok := busName(src); ok {
+			props["EventBusName"] = bus
 		}
 	case manifest.SourceS3:
 		// S3 notifications reach a function only from a bucket of the
@@ -481,9 +515,9 @@ func (g *generator) streamProps(props map[string]any, src manifest.EventSource) 
 }
 
 // lambdaURI is the API Gateway integration URI of a function of the
-// template.
-func lambdaURI(logicalID string) any {
-	return map[string]any{"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${" + logicalID + ".Arn}/invocations"}
+// template (of its alias when it has one).
+func lambdaURI(logicalID string, fn *appgraph.Function) any {
+	return map[string]any{"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/" + invokeARN(logicalID, fn) + "/invocations"}
 }
 
 func invokePermission(function any, apiRef, idVar string) *Object {
@@ -522,13 +556,20 @@ func (g *generator) restAPI(api *appgraph.RestAPI) error {
 	var authErr error
 	doc, err := swagger.Generate(api, g.app.AppName, swagger.Options{
 		Format:     format,
-		HandlerURI: lambdaURI(apiHandlerID),
+		HandlerURI: lambdaURI(apiHandlerID, api.Handler),
 		AuthorizerURI: func(function string) any {
 			id, err := LogicalID(function)
 			if err != nil && authErr == nil {
 				authErr = err
 			}
-			return lambdaURI(id)
+			fn := g.app.Function(function)
+			if fn == nil {
+				if authErr == nil {
+					authErr = fmt.Errorf("sam: authorizer function %s is not in the model", function)
+				}
+				return nil
+			}
+			return lambdaURI(id, fn)
 		},
 	})
 	if err != nil {
@@ -559,8 +600,8 @@ func (g *generator) restAPI(api *appgraph.RestAPI) error {
 		}
 		g.add(restAPIID, resource("AWS::Serverless::Api", props))
 	}
-	g.add(apiHandlerID, g.apiHandler)
-	g.add(apiHandlerID+"InvokePermission", invokePermission(map[string]any{"Ref": apiHandlerID}, restAPIID, "RestAPIId"))
+	g.addFunction(apiHandlerID, g.apiHandler)
+	g.add(apiHandlerID+"InvokePermission", invokePermission(invokeRef(apiHandlerID, api.Handler), restAPIID, "RestAPIId"))
 	for _, fn := range api.AuthFuncs {
 		id, err := LogicalID(fn.ResourceName)
 		if err != nil {
@@ -569,7 +610,11 @@ func (g *generator) restAPI(api *appgraph.RestAPI) error {
 		if err := g.claim(id+"InvokePermission", fn.ResourceName); err != nil {
 			return err
 		}
-		g.add(id+"InvokePermission", invokePermission(map[string]any{"Fn::GetAtt": []any{id, "Arn"}}, restAPIID, "RestAPIId"))
+		var target any = map[string]any{"Fn::GetAtt": []any{id, "Arn"}}
+		if fn.Qualifier() != "" {
+			target = invokeRef(id, fn)
+		}
+		g.add(id+"InvokePermission", invokePermission(target, restAPIID, "RestAPIId"))
 	}
 	if err := g.restDomain(st, http); err != nil {
 		return err
@@ -721,17 +766,21 @@ func (g *generator) websocketAPI(ws *appgraph.WebsocketAPI) error {
 			}
 		}
 		integration[h.routeKey] = fnID + "APIIntegration"
+		qualifier := ""
+		if q := h.fn.Qualifier(); q != "" {
+			qualifier = ":" + q
+		}
 		g.add(fnID+"APIIntegration", resource("AWS::ApiGatewayV2::Integration", map[string]any{
 			"ApiId":                   apiRef,
 			"ConnectionType":          "INTERNET",
 			"ContentHandlingStrategy": "CONVERT_TO_TEXT",
 			"IntegrationType":         "AWS_PROXY",
 			"IntegrationUri": map[string]any{"Fn::Sub": []any{
-				"arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${WebsocketHandler}/invocations",
+				"arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${WebsocketHandler}" + qualifier + "/invocations",
 				map[string]any{"WebsocketHandler": map[string]any{"Ref": fnID}},
 			}},
 		}))
-		g.add(fnID+"InvokePermission", invokePermission(map[string]any{"Ref": fnID}, wsAPIID, "WebsocketAPIId"))
+		g.add(fnID+"InvokePermission", invokePermission(invokeRef(fnID, h.fn), wsAPIID, "WebsocketAPIId"))
 	}
 	var routes []any
 	for _, key := range ws.RouteKeys {

@@ -254,6 +254,10 @@ func variants(t *testing.T) map[string]*Template {
 	// (declared_test.go).
 	out["resources"] = generate(t, resourcesApp(t), Options{Policies: map[string]any{
 		"default-role": policygen.Generate(nil, policygen.Traits{})}})
+
+	// Function URLs, streaming, versions and aliases, async delivery,
+	// custom buses and time zones (platform_test.go).
+	platformVariants(t, out)
 	return out
 }
 

@@ -254,6 +254,28 @@ func withUses(r *appgraph.Role, policy any) (any, error) {
 	return doc, nil
 }
 
+// withStatements is the role's policy with more statements.
+func withStatements(r *appgraph.Role, policy any, stmts []any) (any, error) {
+	if doc, ok := policy.(map[string]any); ok && len(r.Uses) > 0 {
+		// withUses's own copy, holding references (expr) a JSON round
+		// trip would turn into literals.
+		have, _ := doc["Statement"].([]any)
+		doc["Statement"] = append(have, stmts...)
+		return doc, nil
+	}
+	raw, err := json.Marshal(policy)
+	if err != nil {
+		return nil, fmt.Errorf("terraform: role %s: policy: %w", r.ResourceName, err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil || doc == nil {
+		return nil, fmt.Errorf("terraform: role %s: the policy is not a JSON object", r.ResourceName)
+	}
+	have, _ := doc["Statement"].([]any)
+	doc["Statement"] = append(have, stmts...)
+	return doc, nil
+}
+
 // asExpr is a reference or a literal name as an expr.
 func asExpr(v any) expr {
 	switch v := v.(type) {

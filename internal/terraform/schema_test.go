@@ -4,7 +4,7 @@ package terraform
 // `terraform validate` (neither Terraform nor the provider registry is
 // reachable where the tests run). It checks a document against
 // testdata/aws-provider-schema.json, the hashicorp/aws schema extracted
-// from @cdktf/provider-aws by internal/schemagen:
+// from @cdktn/provider-aws by internal/schemagen:
 //
 //   - every resource and data source type exists in the provider, under a
 //     valid name;

@@ -7,7 +7,7 @@
 //
 // The tests check every generated document against the provider's schema
 // (testdata/aws-provider-schema.json, extracted from the npm package
-// @cdktf/provider-aws by internal/schemagen; regenerate it with
+// @cdktn/provider-aws by internal/schemagen; regenerate it with
 // `go generate ./internal/terraform` when npm is available).
 package terraform
 
@@ -108,11 +108,15 @@ func Generate(app *appgraph.Application, opts Options) (map[string]any, error) {
 	for typ, byName := range g.extraData {
 		data[typ] = byName
 	}
+	providerVersion := ProviderVersion
+	if g.publicURL {
+		providerVersion = PublicURLProviderVersion
+	}
 	doc := map[string]any{
 		"terraform": map[string]any{
 			"required_version": RequiredVersion,
 			"required_providers": map[string]any{
-				"aws": map[string]any{"source": ProviderSource, "version": ProviderVersion},
+				"aws": map[string]any{"source": ProviderSource, "version": providerVersion},
 			},
 		},
 		"data":     data,
@@ -143,6 +147,7 @@ type generator struct {
 	outputs   map[string]any
 	s3        map[string]map[string]any // bucket -> aws_s3_bucket_notification body
 	extraData map[string]map[string]any // data source type -> name -> body, besides the fixed ones
+	publicURL bool                      // a Function URL with authorization type NONE
 }
 
 // add declares a resource.
@@ -186,6 +191,11 @@ func (g *generator) role(r *appgraph.Role) error {
 	if err != nil {
 		return err
 	}
+	if len(r.Destinations) > 0 {
+		if policy, err = withStatements(r, policy, destinationStatements(r)); err != nil {
+			return err
+		}
+	}
 	doc, err := jsonString(policy)
 	if err != nil {
 		return fmt.Errorf("terraform: role %s: policy: %w", r.ResourceName, err)
@@ -219,6 +229,9 @@ func (g *generator) function(fn *appgraph.Function) error {
 	}
 	if arch := fn.Architecture(); arch != "" {
 		body["architectures"] = []string{arch}
+	}
+	if fc.PublishVersions {
+		body["publish"] = true
 	}
 	var dependsOn []any
 	if fn.Role.Managed {
@@ -263,16 +276,20 @@ func (g *generator) function(fn *appgraph.Function) error {
 	if dependsOn != nil {
 		body["depends_on"] = dependsOn
 	}
-	return g.add("aws_lambda_function", fn.ResourceName, body)
+	if err := g.add("aws_lambda_function", fn.ResourceName, body); err != nil {
+		return err
+	}
+	return g.platform(fn)
 }
 
+// permission lets principal invoke fn (its alias when it has one).
 func (g *generator) permission(name string, fn *appgraph.Function, principal string, sourceARN any) error {
-	return g.add("aws_lambda_permission", name, map[string]any{
+	return g.add("aws_lambda_permission", name, qualify(map[string]any{
 		"function_name": fnRef(fn, "arn"),
 		"action":        "lambda:InvokeFunction",
 		"principal":     principal,
 		"source_arn":    sourceARN,
-	})
+	}, fn))
 }
 
 func (g *generator) event(ev *appgraph.EventSource) error {
@@ -286,6 +303,9 @@ func (g *generator) event(ev *appgraph.EventSource) error {
 	ref := func(attr string) (any, error) { return declaredRef(res, attr) }
 	switch src.Type {
 	case manifest.SourceSchedule, manifest.SourceCWEvent:
+		if src.Type == manifest.SourceSchedule && src.TimeZone != "" {
+			return g.schedule(ev)
+		}
 		rule := map[string]any{"name": ev.RuleName}
 		if src.Type == manifest.SourceSchedule {
 			rule["schedule_expression"] = src.Schedule
@@ -306,7 +326,7 @@ func (g *generator) event(ev *appgraph.EventSource) error {
 		target := map[string]any{
 			"rule":      refAttr("aws_cloudwatch_event_rule."+name, "name"),
 			"target_id": name,
-			"arn":       fnRef(fn, "arn"),
+			"arn":       target(fn),
 		}
 		if res != nil {
 			bus, err := ref(appgraph.AttrName)
@@ -314,6 +334,10 @@ func (g *generator) event(ev *appgraph.EventSource) error {
 				return err
 			}
 			rule["event_bus_name"], target["event_bus_name"] = bus, bus
+		} else if src.Bus != "" {
+			// A bus the app does not declare (chalice.EventBus): its
+			// name or ARN, which EventBridge takes for either.
+			rule["event_bus_name"], target["event_bus_name"] = src.Bus, src.Bus
 		}
 		if err := g.add("aws_cloudwatch_event_rule", name, rule); err != nil {
 			return err
@@ -348,7 +372,7 @@ func (g *generator) event(ev *appgraph.EventSource) error {
 		if err := g.add("aws_sns_topic_subscription", name, map[string]any{
 			"topic_arn": topic,
 			"protocol":  "lambda",
-			"endpoint":  fnRef(fn, "arn"),
+			"endpoint":  target(fn),
 		}); err != nil {
 			return err
 		}
@@ -412,7 +436,7 @@ func startingPosition(src manifest.EventSource) string {
 func (g *generator) mapping(src manifest.EventSource, fn *appgraph.Function, sourceARN any) map[string]any {
 	m := map[string]any{
 		"event_source_arn":                   sourceARN,
-		"function_name":                      fnRef(fn, "arn"),
+		"function_name":                      target(fn),
 		"maximum_batching_window_in_seconds": src.MaxBatchingWindow,
 	}
 	if src.BatchSize > 0 {
@@ -441,25 +465,25 @@ func (g *generator) s3Event(ev *appgraph.EventSource) error {
 		}
 		g.s3[src.Bucket] = n
 	}
-	target := map[string]any{"lambda_function_arn": fnRef(fn, "arn"), "events": events}
+	notify := map[string]any{"lambda_function_arn": target(fn), "events": events}
 	if src.Prefix != "" {
-		target["filter_prefix"] = src.Prefix
+		notify["filter_prefix"] = src.Prefix
 	}
 	if src.Suffix != "" {
-		target["filter_suffix"] = src.Suffix
+		notify["filter_suffix"] = src.Suffix
 	}
-	n["lambda_function"] = append(n["lambda_function"].([]any), target)
+	n["lambda_function"] = append(n["lambda_function"].([]any), notify)
 	// S3 checks that it may invoke the function when the notification
 	// is configured.
 	n["depends_on"] = append(n["depends_on"].([]any), expr("aws_lambda_permission."+ev.ResourceName))
-	return g.add("aws_lambda_permission", ev.ResourceName, map[string]any{
+	return g.add("aws_lambda_permission", ev.ResourceName, qualify(map[string]any{
 		"statement_id":   ev.ResourceName,
 		"action":         "lambda:InvokeFunction",
 		"function_name":  fnRef(fn, "arn"),
 		"principal":      "s3.amazonaws.com",
 		"source_account": expr(account),
 		"source_arn":     expr("arn:" + partition + ":s3:::" + literal(src.Bucket)),
-	})
+	}, fn))
 }
 
 // apiDocument generates the API definition and stores it, JSON-encoded, in
@@ -467,8 +491,11 @@ func (g *generator) s3Event(ev *appgraph.EventSource) error {
 func (g *generator) apiDocument(api *appgraph.RestAPI, format swagger.Format) error {
 	doc, err := swagger.Generate(api, g.app.AppName, swagger.Options{
 		Format:     format,
-		HandlerURI: fnRef(api.Handler, "invoke_arn"),
+		HandlerURI: invokeARN(api.Handler),
 		AuthorizerURI: func(function string) any {
+			if fn := g.app.Function(function); fn != nil {
+				return invokeARN(fn)
+			}
 			return refAttr("aws_lambda_function."+function, "invoke_arn")
 		},
 	})
@@ -717,7 +744,7 @@ func (g *generator) websocketAPI(ws *appgraph.WebsocketAPI) error {
 			"connection_type":           "INTERNET",
 			"content_handling_strategy": "CONVERT_TO_TEXT",
 			"integration_type":          "AWS_PROXY",
-			"integration_uri":           fnRef(fn, "invoke_arn"),
+			"integration_uri":           invokeARN(fn),
 		}); err != nil {
 			return err
 		}

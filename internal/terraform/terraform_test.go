@@ -141,6 +141,8 @@ var policies = map[string]any{
 	// The roles of the functions using declared resources (declared_test.go).
 	"work_role": logsOnly, "order_role": logsOnly, "uploaded_role": logsOnly, "audit_role": logsOnly,
 	"hourly_role": logsOnly, "api_handler_role": logsOnly,
+	// The roles of the functions with async destinations (platform_test.go).
+	"to_queue_role": logsOnly, "to_lambda_role": logsOnly,
 }
 
 var logsOnly = map[string]any{"Version": "2012-10-17", "Statement": []any{
@@ -302,10 +304,12 @@ func samples(t *testing.T) map[string]*appgraph.Application {
     }
   }}
 }`, nil)
-	return map[string]*appgraph.Application{"full": full, "http": httpApp, "private": priv, "cloudfront": cf,
+	out := map[string]*appgraph.Application{"full": full, "http": httpApp, "private": priv, "cloudfront": cf,
 		"http_auth": httpAuthApp(t),  // httpauth_test.go
 		"typed":     typedApp(t),     // typed_test.go
 		"resources": resourcesApp(t)} // declared_test.go
+	platformSamples(t, out) // platform_test.go
+	return out
 }
 
 func TestGolden(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 )
 
 func TestNewCmdLocal(t *testing.T) {
-	def := Options{Host: "127.0.0.1", Port: 8000, Stage: "dev", Autoreload: true, Workers: 1, MaxConcurrency: defaultMaxConcurrency, API: "rest", Schedules: true}
+	def := Options{Host: "127.0.0.1", Port: 8000, Stage: "dev", Autoreload: true, Workers: 1, MaxConcurrency: defaultMaxConcurrency, Schedules: true}
 	tests := []struct {
 		args    []string
 		want    Options
@@ -27,7 +27,8 @@ func TestNewCmdLocal(t *testing.T) {
 		{args: []string{"--port", "70000"}, wantErr: "--port 70000: must be between 0 and 65535"},
 		{args: []string{"--max-concurrency", "0"}, wantErr: "--max-concurrency 0: must be positive"},
 		{args: []string{"--workers", "-1"}, wantErr: "--workers -1: must not be negative"},
-		{args: []string{"--api", "graphql"}, wantErr: `--api "graphql": must be rest or http`},
+		{args: []string{"--api", "url"}, want: func() Options { o := def; o.API = "url"; return o }()},
+		{args: []string{"--api", "graphql"}, wantErr: `--api "graphql": must be rest, http or url`},
 		{args: []string{"--bogus"}, wantErr: "unknown flag: --bogus"},
 	}
 	for _, tt := range tests {

@@ -26,6 +26,7 @@ import (
 	"github.com/gochalice/chalice"
 	"github.com/gochalice/chalice/config"
 	"github.com/gochalice/chalice/internal/appbuild"
+	"github.com/gochalice/chalice/internal/appgraph"
 	"github.com/gochalice/chalice/internal/cli"
 	"github.com/gochalice/chalice/internal/gateway"
 	"github.com/gochalice/chalice/internal/localevents"
@@ -51,7 +52,11 @@ type Options struct {
 	// once, each in its own worker process (default 10); further requests
 	// wait for a free worker, within the integration timeout.
 	MaxConcurrency int
-	API            string // "rest" (default) or "http"
+	// API is the front end emulated: "rest" (REST API, payload 1.0),
+	// "http" (HTTP API, payload 2.0) or "url" (the API handler's Lambda
+	// Function URL); "" follows the stage's api_type in config.json
+	// (default rest).
+	API string
 	// AWSEndpoint is the emulator the app's declared resources are
 	// created on; empty starts an embedded moto server on loopback (when
 	// the app declares resources) and stops it on exit.
@@ -116,7 +121,10 @@ worker process; further requests wait for a free worker. A worker that
 crashes or times out is replaced at once. As on AWS, a function that
 exceeds its lambda_timeout answers 502 (Task timed out), and one still
 running after API Gateway's 29 s integration timeout answers 504. The
-reason for every 502 and 504 is logged to stderr.
+reason for every 502 and 504 is logged to stderr. --api url (the default
+for a stage whose api_type is "url") serves the routes as the API
+handler's Lambda Function URL, streaming responses when
+function_url_invoke_mode is RESPONSE_STREAM.
 
 When the app declares resources (app.Table, app.Queue, ...), gochalice
 local starts a moto server (AWS emulator) on loopback, creates them there
@@ -129,6 +137,7 @@ them off). Everything it started stops with it.`
 const example = `  gochalice local
   gochalice local --port 8080 --stage prod
   gochalice local --api http --max-concurrency 4 --no-autoreload
+  gochalice local --api url
   gochalice local --aws-endpoint http://localhost:4566 --no-schedules`
 
 // NewCmdLocal returns the local command; runF, when set, receives the
@@ -150,8 +159,8 @@ func NewCmdLocal(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 				return cli.FlagErrorf("--max-concurrency %d: must be positive", opts.MaxConcurrency)
 			case opts.Workers < 0:
 				return cli.FlagErrorf("--workers %d: must not be negative", opts.Workers)
-			case opts.API != "rest" && opts.API != "http":
-				return cli.FlagErrorf("--api %q: must be rest or http", opts.API)
+			case opts.API != "" && opts.API != gateway.APIRest && opts.API != gateway.APIHTTP && opts.API != gateway.APIURL:
+				return cli.FlagErrorf("--api %q: must be rest, http or url", opts.API)
 			}
 			if opts.AWSEndpoint != "" {
 				if u, err := url.Parse(opts.AWSEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -185,7 +194,7 @@ func NewCmdLocal(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	fl.IntVar(&opts.Workers, "workers", 1, "Worker processes of the API handler started ahead (warm); more start on demand up to --max-concurrency")
 	fl.IntVar(&opts.MaxConcurrency, "max-concurrency", defaultMaxConcurrency,
 		"Concurrent invocations per function, one worker process each (as Lambda concurrency); further requests wait for a free worker")
-	fl.StringVar(&opts.API, "api", "rest", "API Gateway flavour to emulate: rest (REST API, payload 1.0) or http (HTTP API, payload 2.0)")
+	fl.StringVar(&opts.API, "api", "", "Front end to emulate: rest (REST API, payload 1.0), http (HTTP API, payload 2.0) or url (Lambda Function URL); default: the stage's api_type, else rest")
 	fl.StringVar(&opts.AWSEndpoint, "aws-endpoint", "", "AWS emulator to create the app's declared resources on (default: a moto server started on loopback)")
 	schedules = cli.AddBoolPair(cmd, "schedules", "Fire the app's schedules on their rate or cron (the default).", "Do not fire the app's schedules.")
 	return cmd
@@ -237,6 +246,10 @@ func Run(ctx context.Context, o *Options) error {
 	if err := cfg.CheckStage(o.Stage); err != nil {
 		return err
 	}
+	api, err := frontEnd(cfg, o)
+	if err != nil {
+		return err
+	}
 	// Listen first: websocket workers need the address for @connections.
 	ln, err := net.Listen("tcp", net.JoinHostPort(o.Host, strconv.Itoa(o.Port)))
 	if err != nil {
@@ -244,7 +257,7 @@ func Run(ctx context.Context, o *Options) error {
 	}
 	defer ln.Close()
 	addr := ln.Addr().String()
-	srv := &server{o: o, cfg: cfg, addr: addr, binDir: filepath.Join(o.ProjectDir, ".chalice", "build", "local"),
+	srv := &server{o: o, cfg: cfg, api: api, addr: addr, binDir: filepath.Join(o.ProjectDir, ".chalice", "build", "local"),
 		timeouts: o.Timeouts.withDefaults(), log: slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)), access: newBatchWriter(o.IO.ErrOut)}
 	defer srv.access.Flush()
 	defer srv.closeEndpoint() // after the workers stop (defers run in reverse)
@@ -273,7 +286,11 @@ func Run(ctx context.Context, o *Options) error {
 		IdleTimeout:       srv.timeouts.Idle,
 		MaxHeaderBytes:    1 << 20,
 	}
-	fmt.Fprintf(o.IO.Out, "Serving on http://%s\n", addr)
+	if api == gateway.APIURL {
+		fmt.Fprintf(o.IO.Out, "Serving the Function URL on http://%s\n", addr)
+	} else {
+		fmt.Fprintf(o.IO.Out, "Serving on http://%s\n", addr)
+	}
 	if srv.ws != nil {
 		fmt.Fprintf(o.IO.Out, "Websocket API on ws://%s/ (management API at http://%s/%s/@connections)\n", addr, addr, cfg.APIGatewayStage(o.Stage))
 	}
@@ -309,6 +326,7 @@ func Run(ctx context.Context, o *Options) error {
 
 type server struct {
 	ws       *wsgateway.Gateway // nil when the app has no websocket handlers
+	api      string             // the front end: rest, http or url
 	addr     string
 	o        *Options
 	cfg      *config.Config
@@ -338,6 +356,9 @@ func (s *server) load(ctx context.Context) (*state, error) {
 	if err := s.cfg.Validate(s.o.Stage, functionNames(m), config.Overrides{}); err != nil {
 		return nil, err
 	}
+	if err := s.cfg.ValidateFunctionRoles(s.o.Stage, appgraph.FunctionRoles(m), config.Overrides{}); err != nil {
+		return nil, err
+	}
 	var (
 		res    *provision.Result
 		awsEnv []string
@@ -348,6 +369,10 @@ func (s *server) load(ctx context.Context) (*state, error) {
 			return nil, err
 		}
 	}
+	urlOpts, err := s.urlOptions()
+	if err != nil {
+		return nil, err
+	}
 	st := &state{m: m, pools: map[string]*runtimeapi.Pool{}}
 	for _, fn := range m.Functions {
 		if fn.Kind != manifest.KindAPIHandler && fn.Kind != manifest.KindAuthorizer && fn.Kind != manifest.KindWebsocket && fn.Kind != manifest.KindEvent {
@@ -356,11 +381,16 @@ func (s *server) load(ctx context.Context) (*state, error) {
 		env := append([]string{"AWS_CHALICE_CLI_MODE=false",
 			chalice.WebsocketEndpointEnv + "=http://" + s.addr + "/" + s.cfg.APIGatewayStage(s.o.Stage)}, awsEnv...)
 		integration := s.timeouts.Integration
-		if fn.Kind == manifest.KindEvent {
-			integration = 0 // no API Gateway in front: only the function's own timeout
+		if fn.Kind == manifest.KindEvent || (s.api == gateway.APIURL && fn.Kind == manifest.KindAPIHandler) {
+			// No API Gateway in front (a Function URL waits as long as the
+			// function runs): only the function's own timeout.
+			integration = 0
 		}
 		for k, v := range s.cfg.EnvironmentVariables(s.o.Stage, fn.Name) {
 			env = append(env, k+"="+v)
+		}
+		if fn.Kind == manifest.KindAPIHandler && urlOpts.InvokeMode == gateway.InvokeModeStream {
+			env = append(env, chalice.InvokeModeEnv+"="+gateway.InvokeModeStream)
 		}
 		pool, err := runtimeapi.NewPool(runtimeapi.Config{
 			Binary: bin, Function: fn.Handler, Env: env, Dir: s.o.ProjectDir,
@@ -376,15 +406,8 @@ func (s *server) load(ctx context.Context) (*state, error) {
 		slog.DebugContext(ctx, "worker pool", "function", fn.Name, "binary", bin, "max_concurrency", s.o.MaxConcurrency)
 		st.pools[fn.Name] = pool
 	}
-	inv := gateway.InvokerFunc(func(ctx context.Context, function string, payload []byte) ([]byte, error) {
-		p := st.pools[function]
-		if p == nil {
-			return nil, fmt.Errorf("function %q is not part of the app", function)
-		}
-		return p.Invoke(ctx, payload)
-	})
-	gw, err := gateway.New(m, inv, gateway.Options{
-		Stage: s.cfg.APIGatewayStage(s.o.Stage), CacheAuthorizers: true, API: s.o.API,
+	gw, err := gateway.New(m, poolInvoker{st}, gateway.Options{
+		Stage: s.cfg.APIGatewayStage(s.o.Stage), CacheAuthorizers: true, API: s.api, URL: urlOpts,
 		Warn:   func(msg string) { fmt.Fprintln(s.o.IO.ErrOut, "Warning:", msg) },
 		Logger: s.log,
 	})
@@ -401,6 +424,67 @@ func (s *server) load(ctx context.Context) (*state, error) {
 		_ = api.Warm(ctx, s.o.Workers)
 	}
 	return st, nil
+}
+
+// poolInvoker runs a build's functions on its worker pools; streamed
+// responses (a Function URL in RESPONSE_STREAM mode) are passed on as they
+// arrive.
+type poolInvoker struct{ st *state }
+
+func (p poolInvoker) pool(function string) (*runtimeapi.Pool, error) {
+	if pl := p.st.pools[function]; pl != nil {
+		return pl, nil
+	}
+	return nil, fmt.Errorf("function %q is not part of the app", function)
+}
+
+func (p poolInvoker) Invoke(ctx context.Context, function string, payload []byte) ([]byte, error) {
+	pl, err := p.pool(function)
+	if err != nil {
+		return nil, err
+	}
+	return pl.Invoke(ctx, payload)
+}
+
+func (p poolInvoker) InvokeStream(ctx context.Context, function string, payload []byte) (*gateway.Stream, error) {
+	pl, err := p.pool(function)
+	if err != nil {
+		return nil, err
+	}
+	s, err := pl.InvokeStream(ctx, payload)
+	if err != nil {
+		return nil, err
+	}
+	return &gateway.Stream{ContentType: s.ContentType, Body: s.Body}, nil
+}
+
+// frontEnd is the front end to emulate: --api, else the stage's api_type.
+func frontEnd(cfg *config.Config, o *Options) (string, error) {
+	if o.API != "" {
+		return o.API, nil
+	}
+	sc, err := cfg.StageConfig(o.Stage, config.Overrides{})
+	if err != nil {
+		return "", err
+	}
+	switch sc.APIType {
+	case gateway.APIRest, gateway.APIHTTP, gateway.APIURL:
+		return sc.APIType, nil
+	}
+	return "", fmt.Errorf("%s: stage %q: api_type %q: must be rest, http or url", cfg.Path, o.Stage, sc.APIType)
+}
+
+// urlOptions is the API handler's Function URL configuration (api "url"):
+// function_url_auth_type and function_url_invoke_mode of config.json.
+func (s *server) urlOptions() (gateway.URLOptions, error) {
+	if s.api != gateway.APIURL {
+		return gateway.URLOptions{}, nil
+	}
+	fc, err := s.cfg.Function(s.o.Stage, manifest.APIHandlerName, config.Overrides{})
+	if err != nil {
+		return gateway.URLOptions{}, err
+	}
+	return gateway.URLOptions{AuthType: fc.URLAuthType, InvokeMode: fc.URLInvokeMode}, nil
 }
 
 // invokeCurrent runs a function of the build being served now (websocket
@@ -474,6 +558,10 @@ func (l *logWriter) Write(b []byte) (int, error) {
 	}
 	return l.ResponseWriter.Write(b)
 }
+
+// Unwrap gives http.ResponseController the connection's writer (flushes
+// of streamed responses).
+func (l *logWriter) Unwrap() http.ResponseWriter { return l.ResponseWriter }
 
 func (l *logWriter) status() int {
 	if l.code == 0 {

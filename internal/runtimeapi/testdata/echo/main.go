@@ -16,7 +16,15 @@
 // ECHO_INIT_SLEEP_MS delays start-up; ECHO_CHILD=1 makes it just sleep;
 // ECHO_IGNORE_SIGTERM=1 ignores SIGTERM;
 // ECHO_MODE=reader makes every invocation answer with a reader that fails
-// part-way (aws-lambda-go then reports the error in HTTP trailers).
+// part-way (aws-lambda-go then reports the error in HTTP trailers);
+// ECHO_MODE=stream answers every invocation with a streamed reader:
+//
+//	{"chunks":["a","b"]}  writes each chunk as a write of its own
+//	{"signal":"addr"}     dials addr first and, before every chunk but the
+//	                      first, waits for one byte from it
+//	{"fail":"msg"}        fails with msg after the chunks
+//	{"bytes":N}           then writes N bytes of "y" in 64 KiB writes
+//	{"hang":true}         then blocks until killed
 package main
 
 import (
@@ -26,6 +34,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -134,6 +143,63 @@ func (r *failingReader) Read(p []byte) (int, error) {
 	return 0, errors.New("stream broke")
 }
 
+type streamRequest struct {
+	Chunks []string `json:"chunks"`
+	Signal string   `json:"signal"`
+	Fail   string   `json:"fail"`
+	Bytes  int      `json:"bytes"`
+	Hang   bool     `json:"hang"`
+}
+
+// streamed is a reader answer with the Function URL streaming content type.
+type streamed struct{ *io.PipeReader }
+
+func (streamed) ContentType() string { return "application/vnd.awslambda.http-integration-response" }
+
+func stream(ctx context.Context, req streamRequest) (io.Reader, error) {
+	var signal net.Conn
+	if req.Signal != "" {
+		c, err := net.Dial("tcp", req.Signal)
+		if err != nil {
+			return nil, err
+		}
+		signal = c
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		if signal != nil {
+			defer signal.Close()
+		}
+		for i, c := range req.Chunks {
+			if i > 0 && signal != nil {
+				if _, err := signal.Read(make([]byte, 1)); err != nil {
+					pw.CloseWithError(err)
+					return
+				}
+			}
+			if _, err := pw.Write([]byte(c)); err != nil {
+				return
+			}
+		}
+		for left := req.Bytes; left > 0; {
+			n := min(left, 64<<10)
+			if _, err := pw.Write(bytes.Repeat([]byte("y"), n)); err != nil {
+				return
+			}
+			left -= n
+		}
+		if req.Hang {
+			time.Sleep(time.Hour)
+		}
+		if req.Fail != "" {
+			pw.CloseWithError(errors.New(req.Fail))
+			return
+		}
+		pw.Close()
+	}()
+	return streamed{pr}, nil
+}
+
 func main() {
 	if os.Getenv("ECHO_CHILD") == "1" {
 		time.Sleep(time.Hour)
@@ -144,6 +210,9 @@ func main() {
 	}
 	if ms, err := strconv.Atoi(os.Getenv("ECHO_INIT_SLEEP_MS")); err == nil {
 		time.Sleep(time.Duration(ms) * time.Millisecond)
+	}
+	if os.Getenv("ECHO_MODE") == "stream" {
+		lambda.Start(stream)
 	}
 	if os.Getenv("ECHO_MODE") == "reader" {
 		lambda.Start(func(context.Context, json.RawMessage) (io.Reader, error) { return &failingReader{}, nil })

@@ -5,8 +5,10 @@
 // generated document against it, since Terraform itself (and the provider
 // registry) is not available where the tests run.
 //
-// The source is the npm package @cdktf/provider-aws, which is generated
-// from `terraform providers schema -json` of one hashicorp/aws release:
+// The source is the npm package @cdktn/provider-aws (CDK Terrain, the
+// continuation of @cdktf/provider-aws, whose last release stops at
+// hashicorp/aws 6.25), which is generated from `terraform providers
+// schema -json` of one hashicorp/aws release:
 //
 //   - package/.jsii lists, for every resource and data source, its Config
 //     interface (one property per argument or block, with an optional flag
@@ -20,9 +22,10 @@
 //
 //	go run ./internal/schemagen -out testdata/aws-provider-schema.json
 //
-// It runs `npm pack @cdktf/provider-aws@<version>` into a temporary
-// directory; -tgz uses an already downloaded tarball instead. Standard
-// library only.
+// It runs `npm pack <package>@<version>` into a temporary directory; -tgz
+// uses an already downloaded tarball instead; -package reads
+// @cdktf/provider-aws (same layout, classes under cdktf.*) instead.
+// Standard library only.
 package main
 
 import (
@@ -42,8 +45,22 @@ import (
 	"strings"
 )
 
-// DefaultVersion is the @cdktf/provider-aws release read by default.
-const DefaultVersion = "21.22.1"
+// DefaultPackage and DefaultVersion are the npm package and release read
+// by default: @cdktn/provider-aws 25.7.0 is hashicorp/aws 6.66.0.
+const (
+	DefaultPackage = "@cdktn/provider-aws"
+	DefaultVersion = "25.7.0"
+)
+
+// lib is the jsii module the bindings' base classes live in ("cdktn" or
+// "cdktf"), from the package's scope.
+var lib = "cdktf"
+
+// libOf is the jsii module of a package: "@cdktn/provider-aws" -> "cdktn".
+func libOf(pkg string) string {
+	scope, _, _ := strings.Cut(strings.TrimPrefix(pkg, "@"), "/")
+	return scope
+}
 
 // Resources and DataSources are the types chalice.tf.json may contain. Add a
 // type here (and regenerate) before the generator emits it.
@@ -70,13 +87,18 @@ var (
 		"aws_dynamodb_table",
 		"aws_iam_role",
 		"aws_iam_role_policy",
+		"aws_lambda_alias",
 		"aws_lambda_event_source_mapping",
 		"aws_lambda_function",
+		"aws_lambda_function_event_invoke_config",
+		"aws_lambda_function_url",
 		"aws_lambda_permission",
+		"aws_lambda_provisioned_concurrency_config",
 		"aws_s3_bucket",
 		"aws_s3_bucket_notification",
 		"aws_s3_bucket_public_access_block",
 		"aws_s3_bucket_versioning",
+		"aws_scheduler_schedule",
 		"aws_sns_topic",
 		"aws_sns_topic_subscription",
 		"aws_sqs_queue",
@@ -123,32 +145,34 @@ type Schema struct {
 }
 
 func main() {
-	version := flag.String("version", DefaultVersion, "@cdktf/provider-aws version to read")
+	pkgName := flag.String("package", DefaultPackage, "npm package of the provider bindings to read")
+	version := flag.String("version", DefaultVersion, "version of the package to read")
 	tgz := flag.String("tgz", "", "read this npm tarball instead of running npm pack")
 	out := flag.String("out", "testdata/aws-provider-schema.json", "file to write")
 	flag.Parse()
-	if err := run(*version, *tgz, *out); err != nil {
+	if err := run(*pkgName, *version, *tgz, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "schemagen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(version, tgz, out string) error {
+func run(pkgName, version, tgz, out string) error {
+	lib = libOf(pkgName)
 	if tgz == "" {
 		dir, err := os.MkdirTemp("", "schemagen")
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(dir)
-		cmd := exec.Command("npm", "pack", "--silent", "--pack-destination", dir, "@cdktf/provider-aws@"+version)
+		cmd := exec.Command("npm", "pack", "--silent", "--pack-destination", dir, pkgName+"@"+version)
 		cmd.Stderr = os.Stderr
 		name, err := cmd.Output()
 		if err != nil {
-			return fmt.Errorf("npm pack @cdktf/provider-aws@%s: %w", version, err)
+			return fmt.Errorf("npm pack %s@%s: %w", pkgName, version, err)
 		}
 		tgz = filepath.Join(dir, strings.TrimSpace(string(name)))
 	}
-	s, err := build(tgz)
+	s, err := build(pkgName, tgz)
 	if err != nil {
 		return err
 	}
@@ -210,8 +234,9 @@ var (
 	computedRe = regexp.MustCompile(`(?m)^    // ([a-z0-9_]+) - computed: true, optional: false, required: false$`)
 )
 
-func build(tgz string) (*Schema, error) {
+func build(pkgName, tgz string) (*Schema, error) {
 	var pkg struct {
+		Name    string `json:"name"`
 		Version string `json:"version"`
 		CDKTF   struct {
 			Provider struct {
@@ -233,6 +258,9 @@ func build(tgz string) (*Schema, error) {
 	if err := json.Unmarshal(files["package/.jsii"], &asm); err != nil {
 		return nil, fmt.Errorf(".jsii: %w", err)
 	}
+	if pkg.Name != pkgName {
+		return nil, fmt.Errorf("%s is the package %s, not %s (pass -package)", tgz, pkg.Name, pkgName)
+	}
 	if pkg.CDKTF.Provider.Version == "" {
 		return nil, errors.New("package.json has no cdktf.provider.version")
 	}
@@ -240,7 +268,7 @@ func build(tgz string) (*Schema, error) {
 	// Index the resource and data source classes by Terraform type.
 	classes := map[string]*jsiiType{} // "resource.aws_x" / "data.aws_x"
 	for _, t := range asm.Types {
-		if t.Kind != "class" || (t.Base != "cdktf.TerraformResource" && t.Base != "cdktf.TerraformDataSource") {
+		if t.Kind != "class" || (t.Base != lib+".TerraformResource" && t.Base != lib+".TerraformDataSource") {
 			continue
 		}
 		m := representsRe.FindStringSubmatch(t.Docs.Summary)
@@ -263,7 +291,7 @@ func build(tgz string) (*Schema, error) {
 		for _, name := range list {
 			c := classes[kind+"."+name]
 			if c == nil {
-				return nil, fmt.Errorf("no %s %s in @cdktf/provider-aws %s", kind, name, pkg.Version)
+				return nil, fmt.Errorf("no %s %s in %s %s", kind, name, pkgName, pkg.Version)
 			}
 			js := strings.TrimSuffix(strings.Replace(c.Location.Filename, "src/", "package/lib/", 1), ".ts") + ".js"
 			want[js] = kind + "." + name
@@ -275,9 +303,9 @@ func build(tgz string) (*Schema, error) {
 	}
 
 	s := &Schema{
-		Comment: "Generated by internal/terraform/internal/schemagen from the npm package @cdktf/provider-aws " +
+		Comment: "Generated by internal/terraform/internal/schemagen from the npm package " + pkgName + " " +
 			"(its .jsii assembly and lib/*/index.js); do not edit. Regenerate with go generate ./internal/terraform.",
-		Package:         "@cdktf/provider-aws@" + pkg.Version,
+		Package:         pkgName + "@" + pkg.Version,
 		Provider:        pkg.CDKTF.Provider.Name,
 		ProviderVersion: pkg.CDKTF.Provider.Version,
 		Deprecated:      deprecated,
@@ -298,7 +326,7 @@ func build(tgz string) (*Schema, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", key, err)
 		}
-		b.Attributes, err = computed(string(src), c.Name, "cdktf.Terraform")
+		b.Attributes, err = computed(string(src), c.Name, lib+".Terraform")
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", key, err)
 		}
@@ -341,7 +369,7 @@ func block(asm *jsii, src string, t *jsiiType, nesting string) (*Block, error) {
 			}
 			// Blocks of a list nesting or of attribute-only structs may
 			// have no OutputReference class: no computed attributes.
-			nb.Attributes, _ = computed(src, st.Name+"OutputReference", "cdktf.ComplexObject")
+			nb.Attributes, _ = computed(src, st.Name+"OutputReference", lib+".ComplexObject")
 			b.Blocks[name] = nb
 		} else {
 			b.Arguments[name] = typeName(ref)
@@ -361,7 +389,7 @@ func block(asm *jsii, src string, t *jsiiType, nesting string) (*Block, error) {
 // attribute) and whether it is a single object or a list of them.
 func structOf(r typeRef) (string, string) {
 	switch {
-	case r.FQN != "" && !strings.HasPrefix(r.FQN, "cdktf."):
+	case r.FQN != "" && !strings.HasPrefix(r.FQN, lib+"."):
 		return r.FQN, "single"
 	case r.Collection != nil:
 		if fqn, _ := structOf(r.Collection.ElementType); fqn != "" {
@@ -394,7 +422,7 @@ func typeName(r typeRef) string {
 		return kind + "(" + typeName(r.Collection.ElementType) + ")"
 	case r.Union != nil:
 		for _, u := range r.Union.Types {
-			if u.FQN != "cdktf.IResolvable" {
+			if u.FQN != lib+".IResolvable" {
 				return typeName(u)
 			}
 		}

@@ -21,7 +21,7 @@ func TestCommittedFileCoversTheLists(t *testing.T) {
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.Package != "@cdktf/provider-aws@"+DefaultVersion || s.ProviderVersion == "" {
+	if s.Package != DefaultPackage+"@"+DefaultVersion || s.ProviderVersion == "" {
 		t.Errorf("package %q, provider version %q: regenerate with -version %s", s.Package, s.ProviderVersion, DefaultVersion)
 	}
 	for _, l := range []struct {
@@ -42,14 +42,14 @@ func TestCommittedFileCoversTheLists(t *testing.T) {
 }
 
 // TestRegenerate rebuilds the file from a downloaded tarball and compares:
-// CDKTF_PROVIDER_AWS_TGZ=/path/to/cdktf-provider-aws-21.22.1.tgz go test ./internal/terraform/...
+// CDKTF_PROVIDER_AWS_TGZ=/path/to/cdktn-provider-aws-25.7.0.tgz go test ./internal/terraform/...
 func TestRegenerate(t *testing.T) {
 	tgz := os.Getenv("CDKTF_PROVIDER_AWS_TGZ")
 	if tgz == "" {
 		t.Skip("CDKTF_PROVIDER_AWS_TGZ not set")
 	}
 	out := t.TempDir() + "/schema.json"
-	if err := run(DefaultVersion, tgz, out); err != nil {
+	if err := run(DefaultPackage, DefaultVersion, tgz, out); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(out)
@@ -60,6 +60,7 @@ func TestRegenerate(t *testing.T) {
 }
 
 func TestTypeName(t *testing.T) {
+	lib = "cdktf" // the fixtures below are written with the cdktf module
 	var ref typeRef
 	for raw, want := range map[string]string{
 		`{"primitive":"string"}`: "string",
