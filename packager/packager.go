@@ -57,6 +57,11 @@ type Options struct {
 	// does not deploy without building anything more).
 	Check func(*appgraph.Application) error
 
+	// Region, when set, is the region the app is deployed to (deploy
+	// knows it): the model refuses ARNs that must be in it, such as an
+	// event rule's bus in another region.
+	Region string
+
 	// DeclaredResources says the caller of Build creates the resources
 	// the app declares (deploy does, through its plan); without it Build
 	// refuses an app that declares any.
@@ -227,7 +232,7 @@ func model(ctx context.Context, o *Options, cfg *config.Config, w *warner) (*man
 		return nil, nil, err
 	}
 	app, err := appgraph.Build(appgraph.Input{Manifest: m, Config: cfg, Stage: o.Stage, Overrides: o.Overrides, ProjectDir: o.ProjectDir,
-		DeclaredResources: o.declared || o.DeclaredResources, Target: "deploy"})
+		DeclaredResources: o.declared || o.DeclaredResources, Target: "deploy", Region: o.Region})
 	if err != nil {
 		return nil, nil, &Error{App: m.App, Stage: o.Stage, Err: err}
 	}

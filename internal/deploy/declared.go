@@ -26,8 +26,8 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/gochalice/chalice/internal/appgraph"
-	"github.com/gochalice/chalice/internal/provision"
 	"github.com/gochalice/chalice/internal/deploy/state"
+	"github.com/gochalice/chalice/internal/provision"
 	"github.com/gochalice/chalice/manifest"
 )
 
@@ -154,9 +154,11 @@ func (x *executor) declaredEnv(f *appgraph.Function) map[string]string {
 
 // rolePolicy is a role's policy document: the generated (or the policy
 // file's) one, with a statement per permission of what the role's
-// function uses, scoped to that resource's ARNs.
+// function uses, scoped to that resource's ARNs, and one per destination
+// of its asynchronous results (exactly the delivery action on exactly the
+// destination's ARN).
 func (x *executor) rolePolicy(r *appgraph.Role, base any) (any, error) {
-	if len(r.Uses) == 0 {
+	if len(r.Uses) == 0 && len(r.Destinations) == 0 {
 		return base, nil
 	}
 	raw, err := json.Marshal(base)
@@ -182,6 +184,9 @@ func (x *executor) rolePolicy(r *appgraph.Role, base any) (any, error) {
 			stmts = append(stmts, map[string]any{"Sid": sid(u.Resource.ResourceName+"-"+svc) + strconv.Itoa(i+1),
 				"Effect": "Allow", "Action": actions, "Resource": resources})
 		}
+	}
+	for _, d := range r.Destinations {
+		stmts = append(stmts, map[string]any{"Sid": "Async" + d.Condition + "Destination", "Effect": "Allow", "Action": d.Action, "Resource": d.ARN})
 	}
 	doc["Statement"] = stmts
 	return doc, nil

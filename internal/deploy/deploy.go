@@ -246,7 +246,7 @@ func prepare(ctx context.Context, o *Options, operation string) (*Plan, *executo
 	built := o.Built
 	if built == nil {
 		built, err = packager.Build(ctx, &packager.Options{ProjectDir: o.ProjectDir, Stage: o.Stage, Overrides: o.Overrides,
-			Reporter: o.Reporter, PackageStepOnly: true, Check: Supported, DeclaredResources: true})
+			Reporter: o.Reporter, PackageStepOnly: true, Check: Supported, DeclaredResources: true, Region: clients.Region})
 		if err != nil {
 			return nil, x, err
 		}
@@ -294,7 +294,7 @@ func (x *executor) prepare(ctx context.Context, prev *state.Deployed, built *pac
 	}
 	x.app = built.App.AppName
 	x.saved, _ = state.Marshal(x.state)
-	pl := &planner{x: x, app: built.App, built: built, zip: zip, prev: prev, creating: map[string]bool{}}
+	pl := &planner{x: x, app: built.App, built: built, zip: zip, prev: prev, creating: map[string]bool{}, newFunctions: map[string]bool{}}
 	if viaS3 {
 		pl.s3Code = &s3Code{bucket: o.DeploymentBucket, key: fmt.Sprintf("gochalice/%s/%s/%s.zip", built.App.AppName, o.Stage, hexOfBase64(built.Package.CodeSha256))}
 	}
@@ -435,6 +435,10 @@ func (e *NothingRecordedError) Error() string {
 		"`gochalice delete --stage %s --by-tag` finds them by their gochalice tags and deletes them", e.Stage, e.Location, what, e.Stage)
 }
 
+// APIHandlerURLRecord is the record of the API handler's Function URL
+// (api_type "url").
+var APIHandlerURLRecord = FunctionURLRecord(manifest.APIHandlerName)
+
 // NoRestAPIError is url's error when no REST API is recorded.
 type NoRestAPIError struct{ Stage string }
 
@@ -467,6 +471,12 @@ func URL(ctx context.Context, o *Options) (string, error) {
 		}
 		if r.ResourceType == "http_api" {
 			if u := r.Get("http_api_url"); u != "" {
+				return u, nil
+			}
+		}
+		// api_type "url": the API handler's Function URL serves the routes.
+		if r.ResourceType == "function_url" && r.Name == APIHandlerURLRecord {
+			if u := r.Get("function_url"); u != "" {
 				return u, nil
 			}
 		}

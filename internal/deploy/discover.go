@@ -59,8 +59,16 @@ func (x *executor) discover(ctx context.Context) ([]state.Record, error) {
 			for _, t := range tags.Tags {
 				m[deref(t.Key)] = deref(t.Value)
 			}
-			if x.isOurs(m, "") {
-				roles = append(roles, state.Record{Name: m[TagResource], ResourceType: "iam_role", Fields: []state.Field{{Key: "role_name", Value: deref(r.RoleName)}, {Key: "role_arn", Value: deref(r.Arn)}}})
+			switch name := deref(r.RoleName); {
+			case !x.isOurs(m, ""):
+			case strings.HasSuffix(name, "-event-scheduler"):
+				// A schedule's role (a schedule with a time zone): the
+				// schedule is named as the role without its suffix, and
+				// goes with it.
+				roles = append(roles, state.Record{Name: m[TagResource], ResourceType: "scheduler_schedule", Fields: []state.Field{{Key: "schedule_name", Value: strings.TrimSuffix(name, "-scheduler")},
+					{Key: "group_name", Value: scheduleGroup}, {Key: "role_name", Value: name}, {Key: "role_arn", Value: deref(r.Arn)}}})
+			default:
+				roles = append(roles, state.Record{Name: m[TagResource], ResourceType: "iam_role", Fields: []state.Field{{Key: "role_name", Value: name}, {Key: "role_arn", Value: deref(r.Arn)}}})
 			}
 		}
 	}

@@ -29,6 +29,16 @@ func (x *executor) functionARN(f *appgraph.Function) string {
 	return x.arns.function(f.FunctionName)
 }
 
+// targetARN is what invokes a model function: its alias's ARN
+// (<function ARN>:<alias>) when it has one (lambda_alias), else the
+// function's ARN.
+func (x *executor) targetARN(f *appgraph.Function) string {
+	if q := f.Qualifier(); q != "" {
+		return x.functionARN(f) + ":" + q
+	}
+	return x.functionARN(f)
+}
+
 // arnParts splits a function ARN into partition, region and account, as
 // Chalice's parse_arn does to build queue, stream and topic ARNs.
 func arnParts(arn string, fallback arns) arns {
@@ -118,7 +128,7 @@ func (m mappingSpec) scaling() *ltypes.ScalingConfig {
 func (pl *planner) eventSourceMapping(ctx context.Context, ev *appgraph.EventSource, on *appgraph.Declared) ([]Step, error) {
 	x := pl.x
 	fnName := ev.Function.FunctionName
-	fnARN := x.functionARN(ev.Function)
+	fnARN := x.targetARN(ev.Function)
 	m := pl.mappingSpec(ev, fnARN)
 	if on != nil && ev.Source.Type == manifest.SourceDynamoDB {
 		m.label = "DynamoDB stream of table " + on.PhysicalName
@@ -224,8 +234,25 @@ func (pl *planner) eventSourceMapping(ctx context.Context, ev *appgraph.EventSou
 	if replace != "" {
 		ins = append(ins, deleteESM(replace))
 	}
-	ins = append(ins, recordIn(func() state.Record { return rec }))
+	// The function's alias was added, removed or renamed: the mapping
+	// invokes the new target. The record says what the mapping was set to
+	// invoke (what AWS reports names the alias's version on some
+	// emulators).
+	retarget := prev != nil && prev.ResourceType == m.recordType && prev.Get("event_uuid") == uuid && prev.Get("lambda_arn") != "" && prev.Get("lambda_arn") != fnARN
+	if !retarget {
+		ins = append(ins, recordIn(func() state.Record { return rec }))
+	}
 	msg := ""
+	if retarget {
+		msg = fmt.Sprintf("Updating %s subscription to %s", fnName, m.label)
+		ins = append(ins, apiCall("lambda", "UpdateEventSourceMapping", uuid, func(ctx context.Context, x *executor) error {
+			_, err := x.c.Lambda.UpdateEventSourceMapping(ctx, &lambda.UpdateEventSourceMappingInput{UUID: aws.String(uuid), FunctionName: aws.String(fnARN)})
+			if err != nil {
+				return err
+			}
+			return x.record(ctx, rec)
+		}).detailed("invoke %s", fnARN))
+	}
 	if m.differs(got) {
 		msg = fmt.Sprintf("Updating %s subscription to %s", fnName, m.label)
 		ins = append(ins, apiCall("lambda", "UpdateEventSourceMapping", uuid, func(ctx context.Context, x *executor) error {
@@ -286,14 +313,14 @@ var snsARN = regexp.MustCompile(`^arn:aws[a-z\-]*:sns:`)
 func (pl *planner) snsSubscription(ctx context.Context, ev *appgraph.EventSource) ([]Step, error) {
 	x := pl.x
 	fnName := ev.Function.FunctionName
-	fnARN := x.functionARN(ev.Function)
+	fnARN := x.targetARN(ev.Function)
 	topic := ev.Source.Topic
 	topicARN := topic
 	if !snsARN.MatchString(topic) {
 		a := arnParts(fnARN, x.arns)
 		topicARN = fmt.Sprintf("arn:%s:sns:%s:%s:%s", a.Partition, a.Region, a.Account, topic)
 	}
-	perm := []permission{{function: fnName, principal: "sns.amazonaws.com", sourceARN: topicARN}}
+	perm := []permission{{function: fnName, principal: "sns.amazonaws.com", sourceARN: topicARN, qualifier: ev.Function.Qualifier()}}
 	record := func(sub string) state.Record {
 		return state.Record{Name: ev.ResourceName, ResourceType: "sns_event", Fields: []state.Field{
 			{Key: "topic", Value: topic}, {Key: "lambda_arn", Value: fnARN}, {Key: "subscription_arn", Value: sub}, {Key: "topic_arn", Value: topicARN}}}
@@ -500,10 +527,10 @@ func notificationInput(bucket string, cur *s3.GetBucketNotificationConfiguration
 func (pl *planner) s3Notification(ctx context.Context, ev *appgraph.EventSource, on *appgraph.Declared) ([]Step, error) {
 	x := pl.x
 	fnName := ev.Function.FunctionName
-	fnARN := x.functionARN(ev.Function)
+	fnARN := x.targetARN(ev.Function)
 	bucket := ev.Source.Bucket
 	a := arnParts(fnARN, x.arns)
-	perm := []permission{{function: fnName, principal: "s3.amazonaws.com", sourceARN: fmt.Sprintf("arn:%s:s3:::%s", a.Partition, bucket)}}
+	perm := []permission{{function: fnName, principal: "s3.amazonaws.com", sourceARN: fmt.Sprintf("arn:%s:s3:::%s", a.Partition, bucket), qualifier: ev.Function.Qualifier()}}
 	want := s3Config(ev, fnARN)
 	rec := state.Record{Name: ev.ResourceName, ResourceType: "s3_event", Fields: []state.Field{{Key: "bucket", Value: bucket}, {Key: "lambda_arn", Value: fnARN}}}
 	var old *state.Record

@@ -176,6 +176,12 @@ func (pl *planner) function(ctx context.Context, f *appgraph.Function) ([]Step, 
 		if spec.reserved != nil {
 			ins = append(ins, putConcurrency())
 		}
+		pl.newFunctions[f.ResourceName] = true
+		more, err := pl.versioning(ctx, f, spec, &rec, false, true)
+		if err != nil {
+			return nil, err
+		}
+		ins = append(ins, more...)
 		return []Step{{Resource: f.ResourceName, Message: "Creating lambda function: " + name, Instructions: ins}}, nil
 	}
 	if err != nil {
@@ -184,7 +190,7 @@ func (pl *planner) function(ctx context.Context, f *appgraph.Function) ([]Step, 
 	cfg := got.Configuration
 	arn := deref(cfg.FunctionArn)
 	rec.Set("lambda_arn", arn)
-	ins := []Instruction{recordIn(func() state.Record { return rec })}
+	ins := []Instruction{recordIn(func() state.Record { return rec.Clone() })}
 	codeChanged := deref(cfg.CodeSha256) != pl.built.Package.CodeSha256 || !slices.Equal(cfg.Architectures, []ltypes.Architecture{spec.arch})
 	if codeChanged {
 		ins = append(ins, apiCall("lambda", "UpdateFunctionCode", name, func(ctx context.Context, x *executor) error {
@@ -254,6 +260,11 @@ func (pl *planner) function(ctx context.Context, f *appgraph.Function) ([]Step, 
 			return err
 		}))
 	}
+	more, err := pl.versioning(ctx, f, spec, &rec, true, codeChanged || configChanged)
+	if err != nil {
+		return nil, err
+	}
+	ins = append(ins, more...)
 	st := Step{Resource: f.ResourceName, Instructions: ins}
 	if len(st.Calls()) > 0 {
 		st.Message = "Updating lambda function: " + name
@@ -264,10 +275,16 @@ func (pl *planner) function(ctx context.Context, f *appgraph.Function) ([]Step, 
 // retryRole retries call while Lambda cannot assume a role IAM has not
 // propagated yet.
 func (x *executor) retryRole(ctx context.Context, call func() error) error {
+	return x.retryIf(ctx, isRolePropagation, call)
+}
+
+// retryIf retries call while its error is one retry says IAM's
+// propagation will cure.
+func (x *executor) retryIf(ctx context.Context, retry func(error) bool, call func() error) error {
 	r := x.o.Retry
 	for attempt := 1; ; attempt++ {
 		err := call()
-		if err == nil || !isRolePropagation(err) || attempt >= r.RoleAttempts {
+		if err == nil || !retry(err) || attempt >= r.RoleAttempts {
 			return err
 		}
 		select {
@@ -280,8 +297,17 @@ func (x *executor) retryRole(ctx context.Context, call func() error) error {
 
 // waitFunction waits until the function is Active and not updating.
 func (x *executor) waitFunction(ctx context.Context, name string) error {
+	return x.waitQualified(ctx, name, "")
+}
+
+// waitQualified waits until the function's version or alias (qualifier;
+// "" for $LATEST) is Active and not updating.
+func (x *executor) waitQualified(ctx context.Context, name, qualifier string) error {
 	r := x.o.Retry
 	deadline := time.Now().Add(r.WaitTimeout)
+	if qualifier != "" {
+		name += ":" + qualifier
+	}
 	for {
 		out, err := x.c.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(name)})
 		if err != nil {

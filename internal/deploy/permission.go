@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 )
 
 // ---- Lambda permissions (resource policy statements) ----
@@ -13,6 +14,46 @@ import (
 // permission is one statement of a function's resource policy.
 type permission struct {
 	function, principal, sourceARN string
+	// qualifier is the alias the statement is on ("": the unqualified
+	// function); a caller invoking the alias needs it there.
+	qualifier string
+	// action is lambda:InvokeFunction when "".
+	action string
+	// urlAuthType is lambda:InvokeFunctionUrl's FunctionUrlAuthType.
+	urlAuthType string
+	// viaURL limits lambda:InvokeFunction to calls through the Function
+	// URL (InvokedViaFunctionUrl).
+	viaURL bool
+	// id is the statement id when set (else derived from principal and
+	// source).
+	id string
+}
+
+func (p permission) sid() string {
+	if p.id != "" {
+		return p.id
+	}
+	return statementID(p.principal, p.sourceARN)
+}
+
+func (p permission) actionName() string {
+	if p.action == "" {
+		return "lambda:InvokeFunction"
+	}
+	return p.action
+}
+
+// label is what the plan shows as the permission's target.
+func (p permission) label() string {
+	s := p.function
+	if p.qualifier != "" {
+		s += ":" + p.qualifier
+	}
+	s += " " + p.principal
+	if p.action != "" {
+		s += " " + p.action
+	}
+	return s
 }
 
 // missingPermissions returns the permissions not yet in the functions'
@@ -21,18 +62,19 @@ func (x *executor) missingPermissions(ctx context.Context, perms []permission) (
 	policies := map[string]string{}
 	var missing []permission
 	for _, p := range perms {
-		pol, ok := policies[p.function]
+		key := p.function + ":" + p.qualifier
+		pol, ok := policies[key]
 		if !ok {
-			out, err := x.c.Lambda.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(p.function)})
+			out, err := x.c.Lambda.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(p.function), Qualifier: optional(p.qualifier)})
 			if err != nil && !isNotFound(err) {
-				return nil, fmt.Errorf("lambda:GetPolicy %s: %w", p.function, err)
+				return nil, fmt.Errorf("lambda:GetPolicy %s: %w", p.label(), err)
 			}
 			if err == nil {
 				pol = deref(out.Policy)
 			}
-			policies[p.function] = pol
+			policies[key] = pol
 		}
-		if !hasPermission(pol, statementID(p.principal, p.sourceARN), p.principal, p.sourceARN) {
+		if !hasPermission(pol, p.sid(), p.principal, p.sourceARN) {
 			missing = append(missing, p)
 		}
 	}
@@ -45,7 +87,7 @@ func (x *executor) missingPermissions(ctx context.Context, perms []permission) (
 func permissionCalls(perms []permission) []Instruction {
 	var ins []Instruction
 	for _, p := range perms {
-		ins = append(ins, addPermission(func() permission { return p }, p.function+" "+p.principal))
+		ins = append(ins, addPermission(func() permission { return p }, p.label()))
 	}
 	return ins
 }
@@ -56,8 +98,15 @@ func permissionCalls(perms []permission) []Instruction {
 func addPermission(p func() permission, target string) Instruction {
 	return apiCall("lambda", "AddPermission", target, func(ctx context.Context, x *executor) error {
 		p := p()
-		_, err := x.c.Lambda.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String(p.function), Action: aws.String("lambda:InvokeFunction"),
-			Principal: aws.String(p.principal), SourceArn: aws.String(p.sourceARN), StatementId: aws.String(statementID(p.principal, p.sourceARN))})
+		in := &lambda.AddPermissionInput{FunctionName: aws.String(p.function), Action: aws.String(p.actionName()),
+			Principal: aws.String(p.principal), SourceArn: optional(p.sourceARN), StatementId: aws.String(p.sid()), Qualifier: optional(p.qualifier)}
+		if p.urlAuthType != "" {
+			in.FunctionUrlAuthType = ltypes.FunctionUrlAuthType(p.urlAuthType)
+		}
+		if p.viaURL {
+			in.InvokedViaFunctionUrl = aws.Bool(true)
+		}
+		_, err := x.c.Lambda.AddPermission(ctx, in)
 		if err != nil && errorCode(err) != "ResourceConflictException" {
 			return err
 		}
@@ -70,7 +119,20 @@ func addPermission(p func() permission, target string) Instruction {
 func newPermissionCalls(id *runValue, perms func(id string) []permission) []Instruction {
 	var ins []Instruction
 	for i, p := range perms(id.String()) {
-		ins = append(ins, addPermission(func() permission { return perms(id.value)[i] }, p.function+" "+p.principal))
+		ins = append(ins, addPermission(func() permission { return perms(id.value)[i] }, p.label()))
 	}
 	return ins
+}
+
+// removeStatements removes the statements with these ids from the
+// policy of the function (on qualifier); a missing function, policy or
+// statement is fine.
+func (x *executor) removeStatements(ctx context.Context, function, qualifier string, ids ...string) error {
+	for _, id := range ids {
+		_, err := x.c.Lambda.RemovePermission(ctx, &lambda.RemovePermissionInput{FunctionName: aws.String(function), StatementId: aws.String(id), Qualifier: optional(qualifier)})
+		if err != nil && !isNotFound(err) {
+			return fmt.Errorf("lambda:RemovePermission %s %s: %w", function, id, err)
+		}
+	}
+	return nil
 }

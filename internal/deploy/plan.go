@@ -293,6 +293,11 @@ type planner struct {
 	s3Code *s3Code
 	// creating are the declared resources (record names) the plan creates.
 	creating map[string]bool
+	// newFunctions are the functions (record names) the plan creates.
+	newFunctions map[string]bool
+	// late are the steps that run after every resource of the model is
+	// deployed, before the sweep: an old alias nothing invokes any more.
+	late []Step
 }
 
 func (pl *planner) plan(ctx context.Context) (*Plan, error) {
@@ -329,7 +334,13 @@ func (pl *planner) plan(ctx context.Context) (*Plan, error) {
 				break
 			}
 			switch r.Source.Type {
-			case manifest.SourceSchedule, manifest.SourceCWEvent:
+			case manifest.SourceSchedule:
+				if r.Source.TimeZone != "" {
+					steps, err = pl.schedule(ctx, r)
+				} else {
+					steps, err = pl.rule(ctx, r, on)
+				}
+			case manifest.SourceCWEvent:
 				steps, err = pl.rule(ctx, r, on)
 			case manifest.SourceSQS, manifest.SourceKinesis, manifest.SourceDynamoDB:
 				steps, err = pl.eventSourceMapping(ctx, r, on)
@@ -357,6 +368,16 @@ func (pl *planner) plan(ctx context.Context) (*Plan, error) {
 		names[r.Name()] = true
 		order = append(order, r.Name())
 		p.Steps = append(p.Steps, steps...)
+		// A function's URL comes right after it.
+		if f, ok := r.(*appgraph.Function); ok && f.URL != nil {
+			us, err := pl.functionURL(ctx, f)
+			if err != nil {
+				return nil, fmt.Errorf("planning %s: %w", FunctionURLRecord(f.ResourceName), explain(err))
+			}
+			names[FunctionURLRecord(f.ResourceName)] = true
+			order = append(order, FunctionURLRecord(f.ResourceName))
+			p.Steps = append(p.Steps, us...)
+		}
 		// An API's custom domain comes right after it, as in Chalice.
 		ds, err := pl.domainFor(r)
 		if err != nil {
@@ -372,6 +393,7 @@ func (pl *planner) plan(ctx context.Context) (*Plan, error) {
 			p.Steps = append(p.Steps, steps...)
 		}
 	}
+	p.Steps = append(p.Steps, pl.late...)
 	// The state ends in the model's order; records of removed resources
 	// stay (at the end) until their deletion succeeds.
 	p.Steps = append(p.Steps, Step{Resource: "(state)", Instructions: []Instruction{act(func(ctx context.Context, x *executor) error {

@@ -36,7 +36,7 @@ import (
 // preflights and the hash recorded to skip an unchanged re-import.
 func (pl *planner) apiDocument(api *appgraph.RestAPI) ([]byte, []swagger.Preflight, string, error) {
 	x := pl.x
-	fnARN := func(f *appgraph.Function) string { return x.arns.function(f.FunctionName) }
+	fnARN := x.targetARN
 	doc, err := swagger.Generate(api, pl.app.AppName, swagger.Options{Format: swagger.OpenAPI30, PreflightOutside: !api.IsHTTPAPI(),
 		HandlerURI: x.arns.invocationURI(fnARN(api.Handler)),
 		AuthorizerURI: func(function string) any {
@@ -113,9 +113,9 @@ func (x *executor) findRestAPI(ctx context.Context, resource, recordedID string)
 // apiPermissions are the permissions API Gateway needs to invoke a REST
 // or HTTP API's handler and its authorizers.
 func (x *executor) apiPermissions(api *appgraph.RestAPI, id string) []permission {
-	ps := []permission{{function: api.Handler.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "*")}}
+	ps := []permission{{function: api.Handler.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "*"), qualifier: api.Handler.Qualifier()}}
 	for _, f := range api.AuthFuncs {
-		ps = append(ps, permission{function: f.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "authorizers/*")})
+		ps = append(ps, permission{function: f.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "authorizers/*"), qualifier: f.Qualifier()})
 	}
 	return ps
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -21,18 +22,19 @@ import (
 func (pl *planner) rule(ctx context.Context, ev *appgraph.EventSource, on *appgraph.Declared) ([]Step, error) {
 	x := pl.x
 	name := ev.RuleName
-	// A rule on a bus the app declares (OnBus) lives on that bus; its ARN
-	// names the bus.
+	// A rule on a bus the app declares (OnBus) or names
+	// (chalice.EventBus) lives on that bus; its ARN names the bus.
 	var bus *string
 	ruleARN := x.arns.rule(name)
-	if on != nil {
+	switch {
+	case on != nil:
 		bus = aws.String(x.declaredRef(on, appgraph.AttrName))
-		ruleARN = fmt.Sprintf("arn:%s:events:%s:%s:rule/%s/%s", x.arns.Partition, x.arns.Region, x.arns.Account, *bus, name)
+		ruleARN = x.arns.busRule(*bus, name)
+	case ev.Source.Bus != "":
+		bus = aws.String(ev.Source.Bus)
+		ruleARN = x.arns.busRule(ev.Source.Bus, name)
 	}
-	fnARN := x.arns.function(ev.Function.FunctionName)
-	if rec := x.state.Find(ev.Function.ResourceName); rec != nil && rec.Get("lambda_arn") != "" {
-		fnARN = rec.Get("lambda_arn")
-	}
+	fnARN := x.targetARN(ev.Function)
 	put := &eventbridge.PutRuleInput{Name: aws.String(name), EventBusName: bus}
 	if ev.Source.Type == manifest.SourceSchedule {
 		put.ScheduleExpression = aws.String(ev.Source.Schedule)
@@ -46,7 +48,17 @@ func (pl *planner) rule(ctx context.Context, ev *appgraph.EventSource, on *appgr
 	if bus != nil {
 		rec.Set("event_bus_name", *bus)
 	}
-	perm := []permission{{function: ev.Function.FunctionName, principal: "events.amazonaws.com", sourceARN: ruleARN}}
+	perm := []permission{{function: ev.Function.FunctionName, principal: "events.amazonaws.com", sourceARN: ruleARN, qualifier: ev.Function.Qualifier()}}
+	// The same resource was a schedule with a time zone (an EventBridge
+	// Scheduler schedule) or a rule on another bus: that one goes first.
+	var replaced []Instruction
+	if prev := x.state.Find(ev.ResourceName); prev != nil && (prev.ResourceType != "cloudwatch_event" || prev.Get("event_bus_name") != deref(bus)) {
+		st, err := sweepStep(prev.Clone(), false)
+		if err != nil {
+			return nil, err
+		}
+		replaced = st.Instructions
+	}
 
 	needRule, needTarget := true, true
 	var got *eventbridge.DescribeRuleOutput
@@ -77,7 +89,7 @@ func (pl *planner) rule(ctx context.Context, ev *appgraph.EventSource, on *appgr
 	if err != nil {
 		return nil, err
 	}
-	var ins []Instruction
+	ins := replaced
 	if needRule {
 		detail := deref(put.ScheduleExpression)
 		if detail == "" {
@@ -96,7 +108,22 @@ func (pl *planner) rule(ctx context.Context, ev *appgraph.EventSource, on *appgr
 		}))
 	}
 	ins = append(ins, permissionCalls(missing)...)
-	return []Step{{Resource: ev.ResourceName, Instructions: ins}}, nil
+	msg := ""
+	if len(replaced) > 0 {
+		msg = "Replacing event source: " + ev.ResourceName
+	}
+	return []Step{{Resource: ev.ResourceName, Message: msg, Instructions: ins}}, nil
+}
+
+// busRule is the ARN of a rule on a custom event bus, named or given by
+// its ARN (whose account and region the rule shares).
+func (a arns) busRule(bus, rule string) string {
+	account, region, name := a.Account, a.Region, bus
+	if p := strings.SplitN(bus, ":", 6); len(p) == 6 && p[0] == "arn" {
+		region, account = p[3], p[4]
+		name = strings.TrimPrefix(p[5], "event-bus/")
+	}
+	return fmt.Sprintf("arn:%s:events:%s:%s:rule/%s/%s", a.Partition, region, account, name, rule)
 }
 
 func sameEventPattern(a, b string) bool {

@@ -12,7 +12,8 @@ import (
 type Resource struct {
 	Name string `json:"name"` // record name in the deployed state
 	// Kind is what the summary calls it: "Lambda ARN", "Rest API URL",
-	// "HTTP API URL", "Websocket API URL", "Custom domain name".
+	// "HTTP API URL", "Function URL", "Websocket API URL", "Custom domain
+	// name".
 	Kind  string `json:"kind"`
 	Value string `json:"value"` // the ARN or URL; the domain name of a custom domain
 	// HostedZoneID and AliasDomainName are a custom domain's DNS target.
@@ -30,6 +31,8 @@ func Summary(d *state.Deployed) []Resource {
 			out = append(out, Resource{Name: r.Name, Kind: "Lambda ARN", Value: r.Get("lambda_arn")})
 		case "rest_api":
 			out = append(out, Resource{Name: r.Name, Kind: "Rest API URL", Value: r.Get("rest_api_url")})
+		case "function_url":
+			out = append(out, Resource{Name: r.Name, Kind: "Function URL", Value: r.Get("function_url")})
 		case "http_api":
 			out = append(out, Resource{Name: r.Name, Kind: "HTTP API URL", Value: r.Get("http_api_url")})
 		case "websocket_api":

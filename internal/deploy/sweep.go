@@ -18,7 +18,8 @@ import (
 var sweepKey = map[string]string{"lambda_function": "lambda_arn", "iam_role": "role_name", "cloudwatch_event": "rule_name", "rest_api": "rest_api_id",
 	"http_api": "http_api_id", "websocket_api": "websocket_api_id", "sqs_event": "event_uuid", "kinesis_event": "event_uuid", "dynamodb_event": "event_uuid",
 	"s3_event": "bucket", "log_group": "log_group_name", "domain_name": "domain_name",
-	"dynamodb_table": "table_name", "s3_bucket": "bucket_name", "sqs_queue": "queue_url", "sns_topic": "topic_arn", "eventbridge_bus": "bus_name"}
+	"dynamodb_table": "table_name", "s3_bucket": "bucket_name", "sqs_queue": "queue_url", "sns_topic": "topic_arn", "eventbridge_bus": "bus_name",
+	"function_url": "function_name", "scheduler_schedule": "schedule_name"}
 
 // forgetIn is the instruction that drops a record once its resource is
 // gone.
@@ -58,28 +59,15 @@ func sweepStep(rec state.Record, deleteRetained bool) (Step, error) {
 		}))
 	case "iam_role":
 		role := rec.Get("role_name")
-		return step("Deleting IAM role: "+role,
-			apiCall("iam", "DeleteRolePolicy", role, func(ctx context.Context, x *executor) error {
-				pols, err := x.c.IAM.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(role)})
-				if isNotFound(err) {
-					return nil
-				}
-				if err != nil {
-					return err
-				}
-				for _, p := range pols.PolicyNames {
-					if _, err := x.c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(p)}); err != nil && !isNotFound(err) {
-						return err
-					}
-				}
-				return nil
-			}).detailed("each inline policy iam:ListRolePolicies finds"),
-			apiCall("iam", "DeleteRole", role, func(ctx context.Context, x *executor) error {
-				if _, err := x.c.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(role)}); err != nil && !isNotFound(err) {
-					return err
-				}
-				return nil
-			}))
+		return step("Deleting IAM role: "+role, deleteRoleCalls(role)...)
+	case "function_url":
+		target := rec.Get("function_name")
+		if q := rec.Get("qualifier"); q != "" {
+			target += ":" + q
+		}
+		return step("Deleting function URL: "+target, deleteURLCalls(rec)...)
+	case "scheduler_schedule":
+		return sweepSchedule(rec), nil
 	case "cloudwatch_event":
 		rule := rec.Get("rule_name")
 		bus := optional(rec.Get("event_bus_name"))
@@ -156,4 +144,32 @@ func optional(s string) *string {
 		return nil
 	}
 	return aws.String(s)
+}
+
+// deleteRoleCalls delete an IAM role and its inline policies; a role
+// already gone is fine.
+func deleteRoleCalls(role string) []Instruction {
+	return []Instruction{
+		apiCall("iam", "DeleteRolePolicy", role, func(ctx context.Context, x *executor) error {
+			pols, err := x.c.IAM.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(role)})
+			if isNotFound(err) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			for _, p := range pols.PolicyNames {
+				if _, err := x.c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(p)}); err != nil && !isNotFound(err) {
+					return err
+				}
+			}
+			return nil
+		}).detailed("each inline policy iam:ListRolePolicies finds"),
+		apiCall("iam", "DeleteRole", role, func(ctx context.Context, x *executor) error {
+			if _, err := x.c.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(role)}); err != nil && !isNotFound(err) {
+				return err
+			}
+			return nil
+		}),
+	}
 }

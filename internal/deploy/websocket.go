@@ -51,11 +51,11 @@ func (pl *planner) websocketAPI(ctx context.Context, ws *appgraph.WebsocketAPI) 
 		stage = st.APIGatewayStage
 	}
 	handlers := wsHandlers(ws)
-	uri := func(f *appgraph.Function) string { return x.arns.invocationURI(x.functionARN(f)) }
+	uri := func(f *appgraph.Function) string { return x.arns.invocationURI(x.targetARN(f)) }
 	perms := func(id string) []permission {
 		var ps []permission
 		for _, h := range handlers {
-			ps = append(ps, permission{function: h.fn.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "*")})
+			ps = append(ps, permission{function: h.fn.FunctionName, principal: "apigateway.amazonaws.com", sourceARN: x.arns.executeAPI(id, "*"), qualifier: h.fn.Qualifier()})
 		}
 		return ps
 	}

@@ -21,12 +21,13 @@ type Options struct {
 	JSON bool
 }
 
-const long = `Print the URL of the stage's deployed REST API (or HTTP API), and nothing
-else, as recorded in its deployed state: with the local state file no AWS
-call is made.
+const long = `Print the URL of the stage's deployed REST API (or HTTP API, or, with
+api_type "url", the Function URL serving the routes), and nothing else, as
+recorded in its deployed state: with the local state file no AWS call is
+made.
 
 With --json, print every URL the state records for the stage as a JSON
-object keyed as in the state (rest_api_url, http_api_url,
+object keyed as in the state (rest_api_url, http_api_url, function_url,
 websocket_api_url).`
 
 const example = `  gochalice url
@@ -84,6 +85,11 @@ func Run(ctx context.Context, o *Options) error {
 	}
 	urls := map[string]string{}
 	for _, r := range d.Resources {
+		if r.ResourceType == "function_url" && r.Name == deploy.APIHandlerURLRecord {
+			if u := r.Get("function_url"); u != "" {
+				urls["function_url"] = u
+			}
+		}
 		for _, k := range urlKeys {
 			if r.ResourceType == k.resourceType {
 				if u := r.Get(k.key); u != "" {

@@ -51,6 +51,14 @@ func TestURL(t *testing.T) {
 	  {"name": "rest_api", "resource_type": "rest_api", "rest_api_id": "abc", "rest_api_url": "https://abc.execute-api.us-east-1.amazonaws.com/api/"},
 	  {"name": "websocket_api", "resource_type": "websocket_api", "websocket_api_id": "ws", "websocket_api_url": "wss://ws.execute-api.us-east-1.amazonaws.com/api/"}
 	], "schema_version": "2.0", "backend": "api"}`), 0o644)
+	// api_type "url": the API handler's Function URL serves the routes (a
+	// pure Lambda's URL is not the API's).
+	os.WriteFile(filepath.Join(dir, ".chalice", "deployed", "edge.json"), []byte(`{"resources": [
+	  {"name": "api_handler", "resource_type": "lambda_function", "lambda_arn": "arn:aws:lambda:us-east-1:1:function:app-edge"},
+	  {"name": "purefn", "resource_type": "lambda_function", "lambda_arn": "arn:aws:lambda:us-east-1:1:function:app-edge-purefn"},
+	  {"name": "purefn_function_url", "resource_type": "function_url", "function_name": "app-edge-purefn", "function_url": "https://pure.lambda-url.us-east-1.on.aws/", "auth_type": "AWS_IAM", "invoke_mode": "BUFFERED", "qualifier": ""},
+	  {"name": "api_handler_function_url", "resource_type": "function_url", "function_name": "app-edge", "function_url": "https://abc.lambda-url.us-east-1.on.aws/", "auth_type": "NONE", "invoke_mode": "RESPONSE_STREAM", "qualifier": "live"}
+	], "schema_version": "2.0", "backend": "api"}`), 0o644)
 	os.WriteFile(filepath.Join(dir, ".chalice", "deployed", "bad.json"), []byte(`{`), 0o644)
 	tests := []struct {
 		args           []string
@@ -61,6 +69,11 @@ func TestURL(t *testing.T) {
 		{[]string{"url", "--stage", "prod", "--json"}, 0, `{
   "rest_api_url": "https://abc.execute-api.us-east-1.amazonaws.com/api/",
   "websocket_api_url": "wss://ws.execute-api.us-east-1.amazonaws.com/api/"
+}
+`, ""},
+		{[]string{"url", "--stage", "edge"}, 0, "https://abc.lambda-url.us-east-1.on.aws/\n", ""},
+		{[]string{"url", "--stage", "edge", "--json"}, 0, `{
+  "function_url": "https://abc.lambda-url.us-east-1.on.aws/"
 }
 `, ""},
 		{[]string{"url"}, 2, "", "Error: Could not find a record of a Rest API in chalice stage: 'dev'\n"},

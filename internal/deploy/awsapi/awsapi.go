@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -147,6 +148,9 @@ type Clients struct {
 	// DynamoDB and SQS serve the tables and queues the app declares.
 	DynamoDB *dynamodb.Client
 	SQS      *sqs.Client
+	// Scheduler serves the schedules with a time zone (EventBridge
+	// Scheduler).
+	Scheduler *scheduler.Client
 }
 
 // Load resolves the SDK configuration (environment, shared config,
@@ -189,8 +193,9 @@ func Load(ctx context.Context, o Options) (*Clients, error) {
 			o.UsePathStyle = cfg.BaseEndpoint != nil || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
 			o.DisableLogOutputChecksumValidationSkipped = true
 		}),
-		Logs:     cloudwatchlogs.NewFromConfig(cfg),
-		DynamoDB: dynamodb.NewFromConfig(cfg),
-		SQS:      sqs.NewFromConfig(cfg),
+		Logs:      cloudwatchlogs.NewFromConfig(cfg),
+		DynamoDB:  dynamodb.NewFromConfig(cfg),
+		SQS:       sqs.NewFromConfig(cfg),
+		Scheduler: scheduler.NewFromConfig(cfg),
 	}, nil
 }
