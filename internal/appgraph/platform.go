@@ -225,3 +225,14 @@ func destinationKind(service string) (typ, action string) {
 	}
 	return "", ""
 }
+
+// ScheduledEventInput is what an EventBridge Scheduler schedule sends
+// its function: the "Scheduled Event" an EventBridge rule sends, its id,
+// time and resource filled in by the scheduler's context attributes, so
+// that a schedule handler sees one event shape with or without a time
+// zone. account and region are written as given (a literal, or the
+// target's own reference syntax).
+func ScheduledEventInput(account, region string) string {
+	return `{"version":"0","id":"<aws.scheduler.execution-id>","detail-type":"Scheduled Event","source":"aws.scheduler","account":"` + account +
+		`","time":"<aws.scheduler.scheduled-time>","region":"` + region + `","resources":["<aws.scheduler.schedule-arn>"],"detail":{}}`
+}

@@ -55,8 +55,7 @@ func schedulerPolicy(target string) map[string]any {
 // EventBridge "Scheduled Event" a rule sends, filled in by the
 // scheduler's context attributes.
 func (a arns) scheduledEventInput() string {
-	return fmt.Sprintf(`{"version":"0","id":"<aws.scheduler.execution-id>","detail-type":"Scheduled Event","source":"aws.scheduler","account":%q,"time":"<aws.scheduler.scheduled-time>","region":%q,"resources":["<aws.scheduler.schedule-arn>"],"detail":{}}`,
-		a.Account, a.Region)
+	return appgraph.ScheduledEventInput(a.Account, a.Region)
 }
 
 func (pl *planner) schedule(ctx context.Context, ev *appgraph.EventSource) ([]Step, error) {

@@ -320,7 +320,11 @@ func (e *env) runSchedule(ctx context.Context, src *manifest.EventSource, sch Sc
 			// An EventBridge Scheduler schedule, not a rule.
 			arn = fmt.Sprintf("arn:aws:scheduler:%s:%s:schedule/default/%s", e.o.AWS.Region, account, rule)
 		}
-		payload, _ := json.Marshal(ScheduledEvent(next, account, e.o.AWS.Region, arn))
+		ev := ScheduledEvent(next, account, e.o.AWS.Region, arn)
+		if src.TimeZone != "" {
+			ev.Source = "aws.scheduler" // as the deployed schedule's input says
+		}
+		payload, _ := json.Marshal(ev)
 		_, _ = e.invoke(src, "schedule "+sch.String(), payload)
 		now = next
 	}

@@ -217,6 +217,7 @@ func scheduleV2(ev *appgraph.EventSource, props map[string]any) string {
 	// Schedule names are unique in the account and region: the
 	// transform's default (the logical ID) would collide between stages.
 	props["Name"] = ev.RuleName
+	props["Input"] = map[string]any{"Fn::Sub": appgraph.ScheduledEventInput("${AWS::AccountId}", "${AWS::Region}")}
 	if src.Description != "" {
 		props["Description"] = src.Description
 	}

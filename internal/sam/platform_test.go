@@ -198,7 +198,7 @@ func TestPlatformTemplates(t *testing.T) {
 			`{"Fn::Sub":"arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Gate.Alias}/invocations"}`},
 		{"alias", "Resources.WebsocketMessageInvokePermission.Properties.FunctionName", `{"Ref":"WebsocketMessage.Alias"}`},
 		{"alias", "Resources.Nightly.Properties.Events.NightlyEvent",
-			`{"Properties":{"Description":"Nightly at two, Paris time","Name":"aliasapp-dev-nightly-event","ScheduleExpression":"cron(0 2 * * ? *)","ScheduleExpressionTimezone":"Europe/Paris"},"Type":"ScheduleV2"}`},
+			`{"Properties":{"Description":"Nightly at two, Paris time","Input":{"Fn::Sub":"{\"version\":\"0\",\"id\":\"\u003caws.scheduler.execution-id\u003e\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.scheduler\",\"account\":\"${AWS::AccountId}\",\"time\":\"\u003caws.scheduler.scheduled-time\u003e\",\"region\":\"${AWS::Region}\",\"resources\":[\"\u003caws.scheduler.schedule-arn\u003e\"],\"detail\":{}}"},"Name":"aliasapp-dev-nightly-event","ScheduleExpression":"cron(0 2 * * ? *)","ScheduleExpressionTimezone":"Europe/Paris"},"Type":"ScheduleV2"}`},
 		{"alias", "Resources.ReportVersion", `{"DeletionPolicy":"Retain","Properties":{"CodeSha256":"` + testCodeSHA256 + `","Description":"configuration ` +
 			versionHash(t, vs["alias"], "Report") + `","FunctionName":{"Ref":"Report"}},"Type":"AWS::Lambda::Version","UpdateReplacePolicy":"Retain"}`},
 		{"alias_http", "Resources.APIHandlerInvokePermission.Properties.FunctionName", `{"Ref":"APIHandler.Alias"}`},

@@ -253,7 +253,8 @@ func (g *generator) schedule(ev *appgraph.EventSource) error {
 		"schedule_expression":          src.Schedule,
 		"schedule_expression_timezone": src.TimeZone,
 		"flexible_time_window":         map[string]any{"mode": "OFF"},
-		"target":                       map[string]any{"arn": target(fn), "role_arn": refAttr("aws_iam_role."+roleName, "arn")},
+		"target": map[string]any{"arn": target(fn), "role_arn": refAttr("aws_iam_role."+roleName, "arn"),
+			"input": expr(appgraph.ScheduledEventInput(account, region))},
 		// The role must allow the invocation before the first run.
 		"depends_on": []any{expr("aws_iam_role_policy." + roleName)},
 	}

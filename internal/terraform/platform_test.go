@@ -174,7 +174,7 @@ func TestPlatformDocuments(t *testing.T) {
 		{"alias", "resource/aws_cloudwatch_event_target/on_rule-event/arn", `"${aws_lambda_alias.on_rule.arn}"`},
 		{"alias", "resource/aws_lambda_permission/on_rule-event/qualifier", `"${aws_lambda_alias.on_rule.name}"`},
 		{"alias", "resource/aws_scheduler_schedule/nightly-event",
-			`{"depends_on":["aws_iam_role_policy.nightly-event_scheduler"],"description":"Nightly, Paris time","flexible_time_window":{"mode":"OFF"},"name":"aliasapp-dev-nightly-event","schedule_expression":"cron(0 2 * * ? *)","schedule_expression_timezone":"Europe/Paris","target":{"arn":"${aws_lambda_alias.nightly.arn}","role_arn":"${aws_iam_role.nightly-event_scheduler.arn}"}}`},
+			`{"depends_on":["aws_iam_role_policy.nightly-event_scheduler"],"description":"Nightly, Paris time","flexible_time_window":{"mode":"OFF"},"name":"aliasapp-dev-nightly-event","schedule_expression":"cron(0 2 * * ? *)","schedule_expression_timezone":"Europe/Paris","target":{"arn":"${aws_lambda_alias.nightly.arn}","input":"{\"version\":\"0\",\"id\":\"<aws.scheduler.execution-id>\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.scheduler\",\"account\":\"${data.aws_caller_identity.chalice.account_id}\",\"time\":\"<aws.scheduler.scheduled-time>\",\"region\":\"${data.aws_region.chalice.region}\",\"resources\":[\"<aws.scheduler.schedule-arn>\"],\"detail\":{}}","role_arn":"${aws_iam_role.nightly-event_scheduler.arn}"}}`},
 		{"alias", "resource/aws_iam_role_policy/nightly-event_scheduler/policy",
 			`"{\"Statement\":[{\"Action\":\"lambda:InvokeFunction\",\"Effect\":\"Allow\",\"Resource\":\"${aws_lambda_alias.nightly.arn}\"}],\"Version\":\"2012-10-17\"}"`},
 		{"alias", "resource/aws_iam_role/nightly-event_scheduler/assume_role_policy",
