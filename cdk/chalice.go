@@ -670,7 +670,8 @@ func (c *Chalice) output(name string) *string {
 	return awscdk.Token_AsString(c.SamTemplate.GetOutput(jsii.String(name)).Value(), nil)
 }
 
-// EndpointURL is the API's URL (https://<id>.execute-api.<region>.<suffix>/<stage>/),
+// EndpointURL is the API's URL (https://<id>.execute-api.<region>.<suffix>/<stage>/,
+// or the Function URL with "api_type": "url"),
 // the template's EndpointURL output, as a string token.
 func (c *Chalice) EndpointURL() *string { return c.output("EndpointURL") }
 
