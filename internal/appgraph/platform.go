@@ -52,31 +52,23 @@ func (f *Function) Qualifier() string { return f.Config.Alias }
 // handler gets the URL; there is no API Gateway API, so authorizers and
 // API keys are refused, and the routes' CORS settings must agree.
 func (b *builder) urlAPI() error {
-	m := b.in.Manifest
-	var problems []string
-	for _, r := range m.Routes {
-		switch {
-		case r.Authorizer != "":
-			problems = append(problems, fmt.Sprintf("route %s %s uses authorizer %q, but a Function URL has no authorizers (function_url_auth_type AWS_IAM admits only SigV4-signed callers with lambda:InvokeFunctionUrl)", r.Method, r.Path, r.Authorizer))
-		case r.APIKeyRequired:
-			problems = append(problems, fmt.Sprintf("route %s %s requires an API key, but a Function URL has no API keys", r.Method, r.Path))
-		}
-	}
-	cors, err := urlCORS(m.Routes)
-	if err != "" {
-		problems = append(problems, err)
-	}
-	if len(problems) > 0 {
+	fe := b.in.Manifest.URLFrontEnd()
+	if len(fe.Problems) > 0 {
 		return fmt.Errorf("%s: stage %q: api_type \"url\" serves the routes through a Function URL: %s; use api_type \"rest\" or \"http\" for them",
-			b.in.Config.Path, b.in.Stage, strings.Join(problems, "; "))
+			b.in.Config.Path, b.in.Stage, strings.Join(fe.Problems, "; "))
 	}
-	mf, err2 := b.manifestFunction(manifest.APIHandlerName)
-	if err2 != nil {
-		return err2
+	mf, err := b.manifestFunction(manifest.APIHandlerName)
+	if err != nil {
+		return err
 	}
-	handler, err2 := b.function(mf, fmt.Sprintf("%s-%s", b.app.AppName, b.in.Stage))
-	if err2 != nil {
-		return err2
+	handler, err := b.function(mf, fmt.Sprintf("%s-%s", b.app.AppName, b.in.Stage))
+	if err != nil {
+		return err
+	}
+	var cors *URLCORS
+	if c := fe.CORS; c != nil {
+		cors = &URLCORS{AllowOrigins: []string{c.AllowOrigin}, AllowMethods: fe.Methods, AllowHeaders: slices.Clone(c.AllowHeaders),
+			ExposeHeaders: slices.Clone(c.ExposeHeaders), MaxAge: c.MaxAge, AllowCredentials: c.AllowCredentials}
 	}
 	handler.URL = newURL(handler.Config, cors)
 	return nil
@@ -88,41 +80,6 @@ func newURL(fc *config.FunctionConfig, cors *URLCORS) *FunctionURL {
 		fc.EnvironmentVariables[InvokeModeEnv] = u.InvokeMode
 	}
 	return u
-}
-
-// urlCORS derives the one CORS configuration of a Function URL from the
-// routes with CORS; it returns a problem when two routes' settings
-// differ (a Function URL cannot vary them by path).
-func urlCORS(routes []manifest.Route) (*URLCORS, string) {
-	var first *manifest.Route
-	var methods []string
-	for i := range routes {
-		r := &routes[i]
-		if r.CORS == nil {
-			continue
-		}
-		if first == nil {
-			first = r
-		} else if !sameCORS(first.CORS, r.CORS) {
-			return nil, fmt.Sprintf("routes %s %s and %s %s have different CORS settings, but a Function URL has one CORS configuration", first.Method, first.Path, r.Method, r.Path)
-		}
-		// The URL answers preflights itself: OPTIONS is not an allowed method.
-		if r.Method != "OPTIONS" && !slices.Contains(methods, r.Method) {
-			methods = append(methods, r.Method)
-		}
-	}
-	if first == nil {
-		return nil, ""
-	}
-	slices.Sort(methods)
-	c := first.CORS
-	return &URLCORS{AllowOrigins: []string{c.AllowOrigin}, AllowMethods: methods, AllowHeaders: slices.Clone(c.AllowHeaders),
-		ExposeHeaders: slices.Clone(c.ExposeHeaders), MaxAge: c.MaxAge, AllowCredentials: c.AllowCredentials}, ""
-}
-
-func sameCORS(a, b *manifest.CORS) bool {
-	return a.AllowOrigin == b.AllowOrigin && slices.Equal(a.AllowHeaders, b.AllowHeaders) && slices.Equal(a.ExposeHeaders, b.ExposeHeaders) &&
-		a.AllowCredentials == b.AllowCredentials && ((a.MaxAge == nil) == (b.MaxAge == nil)) && (a.MaxAge == nil || *a.MaxAge == *b.MaxAge)
 }
 
 // FunctionRoles tells config what each of the app's functions is (for

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -98,63 +97,26 @@ func newFunctionURL(m *manifest.Manifest, inv Invoker, o URLOptions) (*functionU
 	if si, ok := inv.(StreamInvoker); ok && u.mode == InvokeModeStream {
 		u.stream = si
 	}
-	var problems []string
-	for _, r := range m.Routes {
-		switch {
-		case r.Authorizer != "":
-			problems = append(problems, fmt.Sprintf("route %s %s uses authorizer %q, but a Function URL has no authorizers", r.Method, r.Path, r.Authorizer))
-		case r.APIKeyRequired:
-			problems = append(problems, fmt.Sprintf("route %s %s requires an API key, but a Function URL has no API keys", r.Method, r.Path))
-		}
+	fe := m.URLFrontEnd()
+	if len(fe.Problems) > 0 {
+		return nil, fmt.Errorf("gateway: a Function URL serves the routes (--api url, api_type \"url\"): %s; serve them as a REST or HTTP API instead (--api rest|http)", strings.Join(fe.Problems, "; "))
 	}
-	cors, problem := newURLCORS(m.Routes)
-	if problem != "" {
-		problems = append(problems, problem)
-	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("gateway: a Function URL serves the routes (--api url, api_type \"url\"): %s; serve them as a REST or HTTP API instead (--api rest|http)", strings.Join(problems, "; "))
-	}
-	u.cors = cors
+	u.cors = urlCORS(fe)
 	return u, nil
 }
 
-// newURLCORS is the one CORS configuration of a Function URL, derived from
-// the routes as `gochalice package` derives it: the first CORS route's
-// settings, the CORS routes' methods sorted; routes whose settings differ
-// are a problem (a Function URL cannot vary them by path).
-func newURLCORS(routes []manifest.Route) (*httpCORS, string) {
-	var first *manifest.Route
-	var methods []string
-	for i := range routes {
-		r := &routes[i]
-		if r.CORS == nil {
-			continue
-		}
-		if first == nil {
-			first = r
-		} else if !sameCORS(first.CORS, r.CORS) {
-			return nil, fmt.Sprintf("routes %s %s and %s %s have different CORS settings, but a Function URL has one CORS configuration", first.Method, first.Path, r.Method, r.Path)
-		}
-		if m := strings.ToUpper(r.Method); !slices.Contains(methods, m) {
-			methods = append(methods, m)
-		}
+// urlCORS is the URL's CORS configuration as the gateway applies it.
+func urlCORS(fe manifest.URLFrontEnd) *httpCORS {
+	c := fe.CORS
+	if c == nil {
+		return nil
 	}
-	if first == nil {
-		return nil, ""
-	}
-	slices.Sort(methods)
-	c := first.CORS
-	out := &httpCORS{origin: c.AllowOrigin, allowHeaders: strings.Join(c.AllowHeaders, ","), allowMethods: strings.Join(methods, ","),
+	out := &httpCORS{origin: c.AllowOrigin, allowHeaders: strings.Join(c.AllowHeaders, ","), allowMethods: strings.Join(fe.Methods, ","),
 		exposeHeaders: strings.Join(c.ExposeHeaders, ","), credentials: c.AllowCredentials}
 	if c.MaxAge != nil {
 		out.maxAge = strconv.Itoa(*c.MaxAge)
 	}
-	return out, ""
-}
-
-func sameCORS(a, b *manifest.CORS) bool {
-	return a.AllowOrigin == b.AllowOrigin && slices.Equal(a.AllowHeaders, b.AllowHeaders) && slices.Equal(a.ExposeHeaders, b.ExposeHeaders) &&
-		a.AllowCredentials == b.AllowCredentials && (a.MaxAge == nil) == (b.MaxAge == nil) && (a.MaxAge == nil || *a.MaxAge == *b.MaxAge)
+	return out
 }
 
 // Function URL error answers: a function error, crash or timeout, or a
