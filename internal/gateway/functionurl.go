@@ -3,17 +3,14 @@ package gateway
 import (
 	"bufio"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gochalice/chalice/internal/gateway/check"
 	"github.com/gochalice/chalice/internal/proxyevent"
@@ -346,37 +343,7 @@ func (g *Gateway) urlEvent(r *http.Request, body []byte, reqID string) *httpAPIE
 	now := g.now()
 	rawPath := r.URL.EscapedPath()
 	ev := &httpAPIEvent{Version: "2.0", RouteKey: "$default", RawPath: rawPath, RawQueryString: r.URL.RawQuery, Headers: map[string]string{}}
-	for k, vs := range r.Header {
-		lk := strings.ToLower(k)
-		if lk == "cookie" {
-			for _, v := range vs {
-				for _, c := range strings.Split(v, ";") {
-					if c = strings.TrimSpace(c); c != "" {
-						ev.Cookies = append(ev.Cookies, c)
-					}
-				}
-			}
-			continue
-		}
-		ev.Headers[lk] = strings.Join(vs, ",")
-	}
-	if r.Host != "" {
-		ev.Headers["host"] = r.Host
-	}
-	if q, err := url.ParseQuery(r.URL.RawQuery); err == nil && len(q) > 0 {
-		ev.QueryStringParameters = map[string]string{}
-		for k, vs := range q {
-			ev.QueryStringParameters[k] = strings.Join(vs, ",")
-		}
-	}
-	if len(body) > 0 {
-		if isTextType(r.Header.Get("Content-Type")) && utf8.Valid(body) {
-			ev.Body = string(body)
-		} else {
-			ev.Body = base64.StdEncoding.EncodeToString(body)
-			ev.IsBase64Encoded = true
-		}
-	}
+	ev.fillRequest(r, body)
 	c := &ev.RequestContext
 	c.AccountID, c.APIID, c.DomainName, c.DomainPrefix = "anonymous", LocalURLID, urlDomain(), LocalURLID
 	if g.url.auth == AuthIAM {

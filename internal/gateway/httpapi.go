@@ -239,6 +239,19 @@ func (g *Gateway) httpEvent(r *http.Request, res *resource, rt *manifest.Route, 
 			}
 		}
 	}
+	ev.fillRequest(r, body)
+	c := &ev.RequestContext
+	c.AccountID, c.APIID, c.DomainName, c.DomainPrefix = LocalAccountID, LocalAPIID, r.Host, LocalAPIID
+	c.HTTP = httpDesc{Method: r.Method, Path: rawPath, Protocol: r.Proto, SourceIP: LocalSourceIP, UserAgent: r.UserAgent()}
+	c.RequestID, c.RouteKey, c.Stage = reqID, routeKey, g.opts.Stage
+	c.Time, c.TimeEpoch = now.UTC().Format("02/Jan/2006:15:04:05 -0700"), now.UnixMilli()
+	return ev
+}
+
+// fillRequest sets what every payload 2.0 event (HTTP API and Function
+// URL) takes from the request: headers lower-cased and joined with commas,
+// cookies, query parameters and the body (base64 unless it is text).
+func (ev *httpAPIEvent) fillRequest(r *http.Request, body []byte) {
 	for k, vs := range r.Header {
 		lk := strings.ToLower(k)
 		if lk == "cookie" {
@@ -270,12 +283,6 @@ func (g *Gateway) httpEvent(r *http.Request, res *resource, rt *manifest.Route, 
 			ev.IsBase64Encoded = true
 		}
 	}
-	c := &ev.RequestContext
-	c.AccountID, c.APIID, c.DomainName, c.DomainPrefix = LocalAccountID, LocalAPIID, r.Host, LocalAPIID
-	c.HTTP = httpDesc{Method: r.Method, Path: rawPath, Protocol: r.Proto, SourceIP: LocalSourceIP, UserAgent: r.UserAgent()}
-	c.RequestID, c.RouteKey, c.Stage = reqID, routeKey, g.opts.Stage
-	c.Time, c.TimeEpoch = now.UTC().Format("02/Jan/2006:15:04:05 -0700"), now.UnixMilli()
-	return ev
 }
 
 // isTextType reports the content types an HTTP API passes as text.
