@@ -315,6 +315,18 @@ func (w *worker) running(id string) *invocation {
 // finish completes inv with out and makes the worker idle again. It
 // reports false if inv was already completed (e.g. it timed out).
 func (w *worker) finish(inv *invocation, out outcome) bool {
+	if !w.complete(inv) {
+		return false
+	}
+	inv.done <- out
+	return true
+}
+
+// complete detaches inv from the worker and makes the worker idle again,
+// before the caller hears the outcome, so that a caller invoking again
+// right after this one finds the warm worker instead of starting another.
+// It reports false if inv was already completed.
+func (w *worker) complete(inv *invocation) bool {
 	w.mu.Lock()
 	if w.inv != inv {
 		w.mu.Unlock()
@@ -323,10 +335,7 @@ func (w *worker) finish(inv *invocation, out outcome) bool {
 	w.inv = nil
 	w.timer.Stop()
 	w.mu.Unlock()
-	// Idle first, so that a caller invoking again right after this one
-	// finds the warm worker instead of starting another.
 	w.pool.release(w)
-	inv.done <- out
 	return true
 }
 
@@ -348,15 +357,9 @@ func (w *worker) startStream(inv *invocation, s *Stream, pw *io.PipeWriter) bool
 // to its end: the worker is idle again, then the body ends with err (nil:
 // a clean end). It reports false if inv was already completed.
 func (w *worker) finishStream(inv *invocation, err error) bool {
-	w.mu.Lock()
-	if w.inv != inv {
-		w.mu.Unlock()
+	if !w.complete(inv) {
 		return false
 	}
-	w.inv = nil
-	w.timer.Stop()
-	w.mu.Unlock()
-	w.pool.release(w)
 	inv.pipe.CloseWithError(err)
 	return true
 }
