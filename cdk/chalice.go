@@ -166,6 +166,9 @@ type Chalice struct {
 	PackageDir string
 
 	template  map[string]any
+	// generated are the outputs naming transform-generated resources,
+	// taken out of the included template (adaptForInclude).
+	generated map[string]generatedOutput
 	roles     map[string]awsiam.IRole
 	functions map[string]awslambda.IFunction
 }
@@ -244,6 +247,10 @@ func TryNewChalice(scope constructs.Construct, id *string, props *ChaliceProps) 
 	if err != nil {
 		return fail(appName, err)
 	}
+	generated, err := adaptForInclude(tpl)
+	if err != nil {
+		return fail(appName, err)
+	}
 
 	// Packaging succeeded: from here on the construct tree is built, and a
 	// failure is a jsii error (a bad template for CDK's L1 checks).
@@ -264,6 +271,7 @@ func TryNewChalice(scope constructs.Construct, id *string, props *ChaliceProps) 
 		PackageConfig: pc,
 		PackageDir:    filepath.Dir(res.TemplatePath),
 		template:      tpl,
+		generated:     generated,
 	}
 	// Register c itself as the jsii object (a Go "subclass" of Construct),
 	// so a *Chalice can be the scope of other constructs.
@@ -283,6 +291,7 @@ func TryNewChalice(scope constructs.Construct, id *string, props *ChaliceProps) 
 		TemplateFile:       jsii.String(res.TemplatePath),
 		PreserveLogicalIds: preserve,
 	})
+	c.addGeneratedOutputs(*preserve)
 	return c, nil
 }
 
@@ -561,7 +570,8 @@ func (c *Chalice) resourceType(logicalID string) string {
 func (c *Chalice) hasOutput(name string) bool {
 	outputs, _ := c.template["Outputs"].(map[string]any)
 	_, ok := outputs[name]
-	return ok
+	_, generated := c.generated[name]
+	return ok || generated
 }
 
 // GetResource is SamTemplate.GetResource with an error message that names
@@ -666,6 +676,9 @@ func (c *Chalice) GetRole(logicalID string) awsiam.IRole {
 func (c *Chalice) output(name string) *string {
 	if !c.hasOutput(name) {
 		panic(fmt.Errorf("gochalice cdk: app %s (stage %s) has no %s output in its SAM template", c.AppName, c.StageName, name))
+	}
+	if g, ok := c.generated[name]; ok {
+		return c.generatedValue(g)
 	}
 	return awscdk.Token_AsString(c.SamTemplate.GetOutput(jsii.String(name)).Value(), nil)
 }

@@ -394,3 +394,59 @@ func TestSynthDeclaredTable(t *testing.T) {
 		t.Error("the API handler, which uses the table, has no role of its own")
 	}
 }
+
+// TestSynthFunctionURL: a stage served by a streaming Function URL on an
+// alias synthesises with no API Gateway API, and EndpointURL is the URL.
+func TestSynthFunctionURL(t *testing.T) {
+	requireNode(t)
+	dir := copyApp(t, "hello")
+	out := t.TempDir()
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
+	stack := awscdk.NewStack(app, jsii.String("UrlStack"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("eu-central-1")},
+	})
+	hello := cdk.NewChalice(stack, jsii.String("Hello"), &cdk.ChaliceProps{
+		SourceDir: jsii.String(dir),
+		StageConfig: map[string]any{
+			"api_type": "url", "function_url_invoke_mode": "RESPONSE_STREAM", "publish_versions": true,
+		},
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("Url"), &awscdk.CfnOutputProps{Value: hello.EndpointURL()})
+	app.Synth(nil)
+	tpl := readJSON(t, filepath.Join(out, "UrlStack.template.json"))
+	res := get(tpl, "Resources").(map[string]any)
+	if get(res, "RestAPI") != nil {
+		t.Error("a Function URL stage has a RestAPI")
+	}
+	if got := asJSON(get(res, "APIHandler", "Properties", "FunctionUrlConfig")); got != `{"AuthType":"NONE","InvokeMode":"RESPONSE_STREAM"}` {
+		t.Errorf("FunctionUrlConfig = %s", got)
+	}
+	if got := asJSON(get(res, "APIHandlerVersion", "Type")); got != `"AWS::Lambda::Version"` {
+		t.Errorf("APIHandlerVersion is %s", got)
+	}
+	if got := asJSON(get(tpl, "Outputs", "EndpointURL", "Value")); got != `{"Fn::GetAtt":["APIHandlerUrl","FunctionUrl"]}` {
+		t.Errorf("the EndpointURL output is %s", got)
+	}
+	if got := asJSON(get(res, "APIHandler", "Properties", "Environment", "Variables", "GOCHALICE_INVOKE_MODE")); got != `"RESPONSE_STREAM"` {
+		t.Errorf("GOCHALICE_INVOKE_MODE = %s", got)
+	}
+	if got := asJSON(get(tpl, "Outputs", "Url", "Value")); !strings.Contains(got, "APIHandlerUrl") {
+		t.Errorf("the Url output is %s, not the Function URL", got)
+	}
+}
+
+// TestAliasRefused: lambda_alias, whose references CfnInclude cannot read,
+// is refused with an error naming the functions.
+func TestAliasRefused(t *testing.T) {
+	requireNode(t)
+	dir := copyApp(t, "hello")
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	stack := awscdk.NewStack(app, jsii.String("AliasStack"), nil)
+	_, err := cdk.TryNewChalice(stack, jsii.String("Hello"), &cdk.ChaliceProps{
+		SourceDir:   jsii.String(dir),
+		StageConfig: map[string]any{"publish_versions": true, "lambda_alias": "live"},
+	})
+	if !errors.Is(err, cdk.ErrAliasUnsupported) || !strings.Contains(err.Error(), "functions APIHandler") {
+		t.Fatalf("err = %v", err)
+	}
+}
