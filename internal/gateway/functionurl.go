@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"net/http"
@@ -22,9 +23,24 @@ import (
 // authorizer in between.
 const APIURL = "url"
 
-// LocalURLID is the URL ID of the emulated Function URL: its domain is
-// <LocalURLID>.lambda-url.<LocalRegion>.on.aws.
+// LocalURLID is the URL ID of the API handler's emulated Function URL:
+// its domain is <LocalURLID>.lambda-url.<LocalRegion>.on.aws. Other
+// functions' URLs have IDs of their own (LocalURLIDFor).
 const LocalURLID = "l0ca1ymy8tbxw7bfunctionur1000000"
+
+// LocalURLIDFor is the URL ID of function's emulated Function URL:
+// LocalURLID for the API handler; for any other function 32 lowercase
+// letters and digits, like a real URL ID, that depend only on its name
+// (so they stay the same across reloads).
+func LocalURLIDFor(function string) string {
+	if function == "" || function == manifest.APIHandlerName {
+		return LocalURLID
+	}
+	h := fnv.New32a()
+	_, _ = io.WriteString(h, function)
+	id := strconv.FormatUint(uint64(h.Sum32()), 36)
+	return LocalURLID[:len(LocalURLID)-7] + strings.Repeat("0", 7-len(id)) + id
+}
 
 // Function URL invoke modes and auth types (config.json's
 // function_url_invoke_mode and function_url_auth_type).
@@ -45,6 +61,12 @@ const maxPreludeBytes = 1 << 20
 
 // URLOptions configure the Function URL front end (Options.API "url").
 type URLOptions struct {
+	// Function is the function the URL invokes: api_handler (default),
+	// which serves the routes, or a pure Lambda (App.LambdaFunction) with
+	// function_url. A pure Lambda's URL has no CORS configuration (the
+	// routes' CORS settings are the API handler's), and the routes'
+	// authorizers and API keys do not concern it.
+	Function string
 	// AuthType is NONE (default) or AWS_IAM. Requests are not checked
 	// locally either way: with AWS_IAM the gateway warns once that SigV4
 	// signatures are not verified and fills the event's IAM identity with
@@ -71,14 +93,20 @@ type StreamInvoker interface {
 
 // functionURL is what the Function URL front end needs beyond Options.
 type functionURL struct {
-	cors   *httpCORS // nil: no preflights answered, no CORS headers added
-	stream StreamInvoker
-	auth   string
-	mode   string
+	cors     *httpCORS // nil: no preflights answered, no CORS headers added
+	stream   StreamInvoker
+	function string // the function invoked
+	id       string // the URL ID (LocalURLIDFor)
+	auth     string
+	mode     string
 }
 
 func newFunctionURL(m *manifest.Manifest, inv Invoker, o URLOptions) (*functionURL, error) {
-	u := &functionURL{auth: o.AuthType, mode: o.InvokeMode}
+	u := &functionURL{function: o.Function, auth: o.AuthType, mode: o.InvokeMode}
+	if u.function == "" {
+		u.function = manifest.APIHandlerName
+	}
+	u.id = LocalURLIDFor(u.function)
 	if u.auth == "" {
 		u.auth = AuthNone
 	}
@@ -87,12 +115,18 @@ func newFunctionURL(m *manifest.Manifest, inv Invoker, o URLOptions) (*functionU
 	}
 	switch {
 	case u.auth != AuthNone && u.auth != AuthIAM:
-		return nil, fmt.Errorf("gateway: unknown Function URL auth type %q (valid: NONE, AWS_IAM)", o.AuthType)
+		return nil, fmt.Errorf("gateway: Function URL of %s: unknown auth type %q (valid: NONE, AWS_IAM)", u.function, o.AuthType)
 	case u.mode != InvokeModeBuffered && u.mode != InvokeModeStream:
-		return nil, fmt.Errorf("gateway: unknown Function URL invoke mode %q (valid: BUFFERED, RESPONSE_STREAM)", o.InvokeMode)
+		return nil, fmt.Errorf("gateway: Function URL of %s: unknown invoke mode %q (valid: BUFFERED, RESPONSE_STREAM)", u.function, o.InvokeMode)
 	}
 	if si, ok := inv.(StreamInvoker); ok && u.mode == InvokeModeStream {
 		u.stream = si
+	}
+	if u.function != manifest.APIHandlerName {
+		if !hasFunction(m, u.function) {
+			return nil, fmt.Errorf("gateway: Function URL of %q: app %s has no such function (functions: %s)", u.function, m.App, strings.Join(functionNames(m), ", "))
+		}
+		return u, nil // no routes behind it: nothing to refuse, no CORS
 	}
 	fe := m.URLFrontEnd()
 	if len(fe.Problems) > 0 {
@@ -100,6 +134,23 @@ func newFunctionURL(m *manifest.Manifest, inv Invoker, o URLOptions) (*functionU
 	}
 	u.cors = urlCORS(fe)
 	return u, nil
+}
+
+func hasFunction(m *manifest.Manifest, name string) bool {
+	for _, f := range m.Functions {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func functionNames(m *manifest.Manifest) []string {
+	names := make([]string, 0, len(m.Functions))
+	for _, f := range m.Functions {
+		names = append(names, f.Name)
+	}
+	return names
 }
 
 // urlCORS is the URL's CORS configuration as the gateway applies it.
@@ -137,7 +188,11 @@ func (g *Gateway) serveFunctionURL(w http.ResponseWriter, r *http.Request, body 
 		return
 	}
 	if u.auth == AuthIAM {
-		g.warnOnce("url-iam", "the Function URL's auth type is AWS_IAM, but gochalice local does not verify SigV4 signatures: every request is let through, with a local IAM identity in the event")
+		if u.function == manifest.APIHandlerName {
+			g.warnOnce("url-iam", "the Function URL's auth type is AWS_IAM, but gochalice local does not verify SigV4 signatures: every request is let through, with a local IAM identity in the event")
+		} else {
+			g.warnOnce("url-iam", "the Function URL of "+u.function+" has auth type AWS_IAM, but gochalice local does not verify SigV4 signatures: every request is let through, with a local IAM identity in the event")
+		}
 	}
 	payload, err := json.Marshal(g.urlEvent(r, body, reqID))
 	if err != nil {
@@ -149,7 +204,7 @@ func (g *Gateway) serveFunctionURL(w http.ResponseWriter, r *http.Request, body 
 		g.serveURLStream(w, r, payload, reqID)
 		return
 	}
-	out, err := g.inv.Invoke(r.Context(), manifest.APIHandlerName, payload)
+	out, err := g.inv.Invoke(r.Context(), u.function, payload)
 	if err != nil {
 		g.logFailure(r, reqID, http.StatusBadGateway, err.Error())
 		writeURLError(w, http.StatusBadGateway, reqID, bodyURLInternal)
@@ -177,7 +232,7 @@ func (g *Gateway) writeURLBuffered(w http.ResponseWriter, r *http.Request, out [
 // the client as it arrives. An error after the start cuts the response
 // short (the client sees a chunked body without its end), as Lambda does.
 func (g *Gateway) serveURLStream(w http.ResponseWriter, r *http.Request, payload []byte, reqID string) {
-	s, err := g.url.stream.InvokeStream(r.Context(), manifest.APIHandlerName, payload)
+	s, err := g.url.stream.InvokeStream(r.Context(), g.url.function, payload)
 	if err != nil {
 		g.logFailure(r, reqID, http.StatusBadGateway, err.Error())
 		writeURLError(w, http.StatusBadGateway, reqID, bodyURLInternal)
@@ -334,8 +389,8 @@ func (c *httpCORS) writeURLPreflight(w http.ResponseWriter, r *http.Request, req
 	w.WriteHeader(http.StatusOK)
 }
 
-// urlDomain is the emulated Function URL's domain name.
-func urlDomain() string { return LocalURLID + ".lambda-url." + LocalRegion + ".on.aws" }
+// urlDomain is the domain name of the emulated Function URL with URL ID id.
+func urlDomain(id string) string { return id + ".lambda-url." + LocalRegion + ".on.aws" }
 
 // urlEvent builds the Function URL event (payload format 2.0, routeKey and
 // stage "$default", no path parameters or stage variables).
@@ -345,7 +400,7 @@ func (g *Gateway) urlEvent(r *http.Request, body []byte, reqID string) *httpAPIE
 	ev := &httpAPIEvent{Version: "2.0", RouteKey: "$default", RawPath: rawPath, RawQueryString: r.URL.RawQuery, Headers: map[string]string{}}
 	ev.fillRequest(r, body)
 	c := &ev.RequestContext
-	c.AccountID, c.APIID, c.DomainName, c.DomainPrefix = "anonymous", LocalURLID, urlDomain(), LocalURLID
+	c.AccountID, c.APIID, c.DomainName, c.DomainPrefix = "anonymous", g.url.id, urlDomain(g.url.id), g.url.id
 	if g.url.auth == AuthIAM {
 		c.AccountID = LocalAccountID
 		c.Authorizer = map[string]any{"iam": map[string]any{

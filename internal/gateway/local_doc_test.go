@@ -64,6 +64,13 @@ var urlDocRows = []docRow{
 	{"`AWS_IAM` auth type", TestFunctionURLBinaryBodyAndIAM},
 	{"Authorizers and API keys", TestFunctionURLRefusesWhatAURLLacks},
 	{"Request body over 6 MB", TestFunctionURLBodyLimit},
+	{"A pure Lambda's URL (`function_url: true`)", testPureLambdaURL},
+}
+
+func testPureLambdaURL(t *testing.T) {
+	t.Run("responses", TestPureLambdaURLResponses)
+	t.Run("event", TestPureLambdaURLEvent)
+	t.Run("stream mode", TestPureLambdaURLStreamMode)
 }
 
 // TestLocalDocRows checks that docs/LOCAL.md's tables list exactly

@@ -124,7 +124,10 @@ running after API Gateway's 29 s integration timeout answers 504. The
 reason for every 502 and 504 is logged to stderr. --api url (the default
 for a stage whose api_type is "url") serves the routes as the API
 handler's Lambda Function URL, streaming responses when
-function_url_invoke_mode is RESPONSE_STREAM.
+function_url_invoke_mode is RESPONSE_STREAM. Pure Lambdas with
+"function_url": true are served each on a Function URL of its own, on the
+ports after --port in function-name order (a free port when one is
+taken); their URLs are printed at start.
 
 When the app declares resources (app.Table, app.Queue, ...), gochalice
 local starts a moto server (AWS emulator) on loopback, creates them there
@@ -205,6 +208,7 @@ type state struct {
 	mu     sync.RWMutex // readers: requests in flight; writer: close
 	closed bool
 	gw     *gateway.Gateway
+	urls   map[string]*gateway.Gateway // pure Lambdas' Function URLs, by function
 	pools  map[string]*runtimeapi.Pool
 	m      *manifest.Manifest
 	events *localevents.Runner // nil without event sources
@@ -268,6 +272,7 @@ func Run(ctx context.Context, o *Options) error {
 	}
 	srv.cur.Store(st)
 	defer func() { srv.cur.Load().close() }()
+	defer srv.closeURLs() // before the pools close (defers run in reverse)
 	if len(st.m.Websocket) > 0 {
 		ws, err := wsgateway.New(st.m, wsgateway.InvokerFunc(srv.invokeCurrent), wsgateway.Options{
 			Stage: cfg.APIGatewayStage(o.Stage),
@@ -290,6 +295,9 @@ func Run(ctx context.Context, o *Options) error {
 		fmt.Fprintf(o.IO.Out, "Serving the Function URL on http://%s\n", addr)
 	} else {
 		fmt.Fprintf(o.IO.Out, "Serving on http://%s\n", addr)
+	}
+	if err := srv.syncURLs(st); err != nil {
+		return err
 	}
 	if srv.ws != nil {
 		fmt.Fprintf(o.IO.Out, "Websocket API on ws://%s/ (management API at http://%s/%s/@connections)\n", addr, addr, cfg.APIGatewayStage(o.Stage))
@@ -321,6 +329,7 @@ func Run(ctx context.Context, o *Options) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = hs.Shutdown(shutdownCtx)
+	srv.closeURLs()
 	return nil
 }
 
@@ -335,6 +344,7 @@ type server struct {
 	log      *slog.Logger // to stderr: why invocations failed
 	access   *batchWriter // to stderr: one line per request, in batches
 	cur      atomic.Pointer[state]
+	urls     urlListeners // the pure Lambdas' Function URLs; kept across reloads
 	gen      atomic.Int64
 	aws      *endpoint // the declared resources' endpoint, once started; kept across reloads
 	// motoStart is a moto server started ahead, while the first build
@@ -373,15 +383,20 @@ func (s *server) load(ctx context.Context) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &state{m: m, pools: map[string]*runtimeapi.Pool{}}
+	pureURLs, err := s.pureURLs(m)
+	if err != nil {
+		return nil, err
+	}
+	st := &state{m: m, pools: map[string]*runtimeapi.Pool{}, urls: map[string]*gateway.Gateway{}}
 	for _, fn := range m.Functions {
-		if fn.Kind != manifest.KindAPIHandler && fn.Kind != manifest.KindAuthorizer && fn.Kind != manifest.KindWebsocket && fn.Kind != manifest.KindEvent {
+		pureURL, hasPureURL := pureURLs[fn.Name]
+		if fn.Kind != manifest.KindAPIHandler && fn.Kind != manifest.KindAuthorizer && fn.Kind != manifest.KindWebsocket && fn.Kind != manifest.KindEvent && !hasPureURL {
 			continue
 		}
 		env := append([]string{"AWS_CHALICE_CLI_MODE=false",
 			chalice.WebsocketEndpointEnv + "=http://" + s.addr + "/" + s.cfg.APIGatewayStage(s.o.Stage)}, awsEnv...)
 		integration := s.timeouts.Integration
-		if fn.Kind == manifest.KindEvent || (s.api == gateway.APIURL && fn.Kind == manifest.KindAPIHandler) {
+		if fn.Kind == manifest.KindEvent || hasPureURL || (s.api == gateway.APIURL && fn.Kind == manifest.KindAPIHandler) {
 			// No API Gateway in front (a Function URL waits as long as the
 			// function runs): only the function's own timeout.
 			integration = 0
@@ -389,7 +404,9 @@ func (s *server) load(ctx context.Context) (*state, error) {
 		for k, v := range s.cfg.EnvironmentVariables(s.o.Stage, fn.Name) {
 			env = append(env, k+"="+v)
 		}
-		if fn.Kind == manifest.KindAPIHandler && urlOpts.InvokeMode == gateway.InvokeModeStream {
+		if (fn.Kind == manifest.KindAPIHandler && urlOpts.InvokeMode == gateway.InvokeModeStream) || (hasPureURL && pureURL.InvokeMode == gateway.InvokeModeStream) {
+			// As deployed. The app binary streams only the API handler's
+			// responses: a pure Lambda's answer is one whole payload.
 			env = append(env, chalice.InvokeModeEnv+"="+gateway.InvokeModeStream)
 		}
 		pool, err := runtimeapi.NewPool(runtimeapi.Config{
@@ -416,6 +433,18 @@ func (s *server) load(ctx context.Context) (*state, error) {
 		return nil, err
 	}
 	st.gw = gw
+	for name, uo := range pureURLs {
+		ugw, err := gateway.New(m, poolInvoker{st}, gateway.Options{
+			API: gateway.APIURL, URL: uo,
+			Warn:   func(msg string) { fmt.Fprintln(s.o.IO.ErrOut, "Warning:", msg) },
+			Logger: s.log,
+		})
+		if err != nil {
+			st.close()
+			return nil, err
+		}
+		st.urls[name] = ugw
+	}
 	if err := s.startEvents(ctx, st, res); err != nil {
 		st.close()
 		return nil, err
@@ -524,6 +553,12 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.ws.ServeHTTP(w, r)
 		return
 	}
+	s.serveOn(w, r, func(st *state) http.Handler { return st.gw })
+}
+
+// serveOn serves one request with the handler pick chooses in the current
+// build, and logs it.
+func (s *server) serveOn(w http.ResponseWriter, r *http.Request, pick func(*state) http.Handler) {
 	lw := &logWriter{ResponseWriter: w}
 	for {
 		st := s.cur.Load()
@@ -532,7 +567,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			st.mu.RUnlock()
 			continue
 		}
-		st.gw.ServeHTTP(lw, r)
+		pick(st).ServeHTTP(lw, r)
 		st.mu.RUnlock()
 		break
 	}
@@ -638,6 +673,9 @@ func (s *server) watch(ctx context.Context, w *watchState) {
 		old := s.cur.Swap(st)
 		go old.retire()
 		fmt.Fprintf(s.o.IO.ErrOut, "Reloaded: serving the new build (%d functions)\n", len(st.m.Functions))
+		if err := s.syncURLs(st); err != nil {
+			fmt.Fprintf(s.o.IO.ErrOut, "Reload: %v\n", err)
+		}
 	}
 }
 

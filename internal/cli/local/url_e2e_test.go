@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +24,9 @@ import (
 type localServer struct {
 	base string
 	out  *syncBuffer
+	// stop cancels Run and waits for it to return (also at the end of the
+	// test); calling it again does nothing.
+	stop func()
 }
 
 // startURLLocal runs local on dir until the test ends.
@@ -36,20 +40,24 @@ func startURLLocal(tb testing.TB, dir string, o Options) *localServer {
 	o.MaxConcurrency = max(o.MaxConcurrency, 1)
 	o.Ready = func(a string) { ready <- a }
 	go func() { done <- Run(ctx, &o) }()
-	tb.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				tb.Errorf("Run: %v", err)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					tb.Errorf("Run: %v", err)
+				}
+			case <-time.After(30 * time.Second):
+				tb.Error("local did not stop")
 			}
-		case <-time.After(30 * time.Second):
-			tb.Error("local did not stop")
-		}
-	})
+		})
+	}
+	tb.Cleanup(stop)
 	select {
 	case a := <-ready:
-		return &localServer{base: "http://" + a, out: out}
+		return &localServer{base: "http://" + a, out: out, stop: stop}
 	case err := <-done:
 		tb.Fatalf("local exited: %v\n%s", err, out.String())
 	case <-time.After(180 * time.Second):
