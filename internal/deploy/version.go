@@ -114,9 +114,13 @@ func (pl *planner) versioning(ctx context.Context, f *appgraph.Function, spec fu
 		case !aliasExists:
 			ins = append(ins, apiCall("lambda", "CreateAlias", name+":"+alias, func(ctx context.Context, x *executor) error {
 				_, err := x.c.Lambda.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String(name), Name: aws.String(alias), FunctionVersion: aws.String(version.value)})
-				if errorCode(err) == "ResourceConflictException" {
+				if code := errorCode(err); code == "ResourceConflictException" || code == "ConflictException" {
 					// A create whose answer was lost and that the SDK sent
 					// again: the alias exists; point it at the version.
+					// (Lambda answers ResourceConflictException; moto 5
+					// answers ConflictException, which made a dropped
+					// CreateAlias fail the run there, found by
+					// TestPlatformFaultInjection.)
 					_, err = x.c.Lambda.UpdateAlias(ctx, &lambda.UpdateAliasInput{FunctionName: aws.String(name), Name: aws.String(alias), FunctionVersion: aws.String(version.value)})
 				}
 				if err != nil {
