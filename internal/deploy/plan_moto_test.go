@@ -96,25 +96,7 @@ func TestPlanIsWhatDeployRuns(t *testing.T) {
 	}
 	// agree plans, deploys and compares; it returns the plan's calls.
 	agree := func(t *testing.T, b *packager.Built) []string {
-		t.Helper()
-		plan, err := deploy.PlanOnly(ctx, opts(b))
-		if err != nil {
-			t.Fatalf("plan: %v", err)
-		}
-		if m := madeOps(rec); len(m) != 0 {
-			t.Fatalf("dev plan made mutating calls: %v", m)
-		}
-		planned := plannedOps(plan)
-		if _, err := deploy.Deploy(ctx, opts(b)); err != nil {
-			t.Fatalf("deploy: %v", err)
-		}
-		made := madeOps(rec)
-		if strings.Join(made, "\n") != strings.Join(planned, "\n") {
-			var printed bytes.Buffer
-			plan.Print(&printed)
-			t.Errorf("deploy made %d mutating calls, the plan printed %d:\nmade:\n  %s\nplanned:\n  %s\nprinted plan:\n%s",
-				len(made), len(planned), strings.Join(made, "\n  "), strings.Join(planned, "\n  "), printed.String())
-		}
+		planned, _ := planAgrees(t, ctx, rec, opts, b)
 		return planned
 	}
 	var first []string
@@ -145,4 +127,30 @@ func TestPlanIsWhatDeployRuns(t *testing.T) {
 			t.Errorf("planned %v, want nothing", calls)
 		}
 	})
+}
+
+// planAgrees asks for the plan of b (checking that planning made no
+// mutating call), deploys b, and fails the test when the mutating calls
+// made differ from the plan's, call for call; it returns both.
+func planAgrees(t *testing.T, ctx context.Context, rec *awsapi.Recorder, opts func(*packager.Built) *deploy.Options, b *packager.Built) (planned, made []string) {
+	t.Helper()
+	plan, err := deploy.PlanOnly(ctx, opts(b))
+	if err != nil {
+		t.Fatalf("plan: %v", err)
+	}
+	if m := madeOps(rec); len(m) != 0 {
+		t.Fatalf("dev plan made mutating calls: %v", m)
+	}
+	planned = plannedOps(plan)
+	if _, err := deploy.Deploy(ctx, opts(b)); err != nil {
+		t.Fatalf("deploy: %v", err)
+	}
+	made = madeOps(rec)
+	if strings.Join(made, "\n") != strings.Join(planned, "\n") {
+		var printed bytes.Buffer
+		plan.Print(&printed)
+		t.Errorf("deploy made %d mutating calls, the plan printed %d:\nmade:\n  %s\nplanned:\n  %s\nprinted plan:\n%s",
+			len(made), len(planned), strings.Join(made, "\n  "), strings.Join(planned, "\n  "), printed.String())
+	}
+	return planned, made
 }

@@ -168,25 +168,7 @@ func TestPlatformFeaturesAgainstMoto(t *testing.T) {
 	}
 	// agree plans, deploys and compares; it returns the calls made.
 	agree := func(t *testing.T, b *packager.Built) []string {
-		t.Helper()
-		plan, err := deploy.PlanOnly(ctx, opts(b))
-		if err != nil {
-			t.Fatalf("plan: %v", err)
-		}
-		if m := madeOps(rec); len(m) != 0 {
-			t.Fatalf("dev plan made mutating calls: %v", m)
-		}
-		planned := plannedOps(plan)
-		if _, err := deploy.Deploy(ctx, opts(b)); err != nil {
-			t.Fatalf("deploy: %v", err)
-		}
-		made := madeOps(rec)
-		if strings.Join(made, "\n") != strings.Join(planned, "\n") {
-			var printed bytes.Buffer
-			plan.Print(&printed)
-			t.Errorf("deploy made %d mutating calls, the plan printed %d:\nmade:\n  %s\nplanned:\n  %s\nprinted plan:\n%s",
-				len(made), len(planned), strings.Join(made, "\n  "), strings.Join(planned, "\n  "), printed.String())
-		}
+		_, made := planAgrees(t, ctx, rec, opts, b)
 		return made
 	}
 	// only checks that the calls made are exactly of these operations.
