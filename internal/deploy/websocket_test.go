@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/gochalice/chalice/chalicetest/moto"
 	"github.com/gochalice/chalice/internal/deploy"
 	"github.com/gochalice/chalice/internal/deploy/awsapi"
@@ -140,5 +141,65 @@ func TestDeployWebsocketAPIAgainstMoto(t *testing.T) {
 	}
 	if apis, err := v2.GetApis(ctx, &apigatewayv2.GetApisInput{}); err != nil || len(apis.Items) != 0 {
 		t.Errorf("apis after delete = %+v, %v", apis, err)
+	}
+}
+
+// TestDeployWebsocketAliasAgainstMoto: with lambda_alias, the websocket
+// API's integrations invoke the handlers' alias; a redeploy makes no
+// call, and delete leaves no API and no function.
+func TestDeployWebsocketAliasAgainstMoto(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds an app and runs moto")
+	}
+	srv := moto.Start(t)
+	srv.SetEnv(t)
+	ctx := context.Background()
+	dir := project(t)
+	os.WriteFile(filepath.Join(dir, ".chalice", "config.json"), []byte(`{"version": "2.0", "app_name": "sample", "publish_versions": true, "lambda_alias": "live", "stages": {"dev": {}}}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte(strings.Replace(wsApp, "DISCONNECT", "", 1)), 0o644)
+	built, err := packager.Build(ctx, &packager.Options{ProjectDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := apigatewayv2.NewFromConfig(cfg)
+	rec := &awsapi.Recorder{}
+	opts := func(b *packager.Built) *deploy.Options {
+		rec.Reset()
+		return &deploy.Options{ProjectDir: dir, Recorder: rec, Retry: fast, Built: b}
+	}
+	if _, err := deploy.Deploy(ctx, opts(built)); err != nil {
+		t.Fatal(err)
+	}
+	id := loadState(t, dir).Find("websocket_api").Get("websocket_api_id")
+	ints, err := v2.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(id)})
+	if err != nil || len(ints.Items) != 2 {
+		t.Fatalf("integrations %+v, %v", ints, err)
+	}
+	for _, in := range ints.Items {
+		uri := aws.ToString(in.IntegrationUri)
+		if !strings.Contains(uri, ":function:sample-dev-websocket_") || !strings.HasSuffix(uri, ":live/invocations") {
+			t.Errorf("integration URI %s does not invoke the alias live", uri)
+		}
+	}
+	for _, fn := range []string{"websocket_connect", "websocket_message"} {
+		if r := loadState(t, dir).Find(fn); r == nil || r.Get("alias") != "live" || r.Get("version") != "1" {
+			t.Errorf("%s record %+v", fn, r)
+		}
+	}
+	if _, err := deploy.Deploy(ctx, opts(built)); err != nil || len(mutating(rec)) != 0 {
+		t.Errorf("redeploy: %v, mutating %v", err, mutating(rec))
+	}
+	if err := deploy.Delete(ctx, opts(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if apis, err := v2.GetApis(ctx, &apigatewayv2.GetApisInput{}); err != nil || len(apis.Items) != 0 {
+		t.Errorf("apis after delete = %+v, %v", apis, err)
+	}
+	if fns, err := lambda.NewFromConfig(cfg).ListFunctions(ctx, &lambda.ListFunctionsInput{}); err != nil || len(fns.Functions) != 0 {
+		t.Errorf("functions after delete = %d, %v", len(fns.Functions), err)
 	}
 }
