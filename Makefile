@@ -15,8 +15,10 @@ STATICCHECK = $(or $(shell command -v staticcheck 2>/dev/null),$(or $(shell $(GO
 ## test: what CI runs: the tool check, vet, staticcheck, tidiness, then every test of every module.
 ## A missing tool fails the run (GOCHALICE_REQUIRE_TOOLS=1): no test is skipped for want of one.
 test: export GOCHALICE_REQUIRE_TOOLS := 1
+# -timeout: internal/deploy's moto and fault-injection suites run one after
+# another and take about 10 minutes on two cores, go test's default limit.
 test: check-tools vet staticcheck tidy
-	@./scripts/each-module "go test" $(MODULES) -- $(GO) test -count=1 ./...
+	@./scripts/each-module "go test" $(MODULES) -- $(GO) test -count=1 -timeout 25m ./...
 
 ## check-tools: every program the tests need, or the command that installs the missing ones
 check-tools:
@@ -75,4 +77,4 @@ fuzz:
 
 ## faults: the full fault-injection sweep of deploys (every fault mode at every mutating call; CI runs a bounded set)
 faults:
-	GOCHALICE_FAULTS=full $(GO) test -count=1 -run TestFaultInjection -v -timeout 150m ./internal/deploy/
+	GOCHALICE_FAULTS=full $(GO) test -count=1 -run 'TestFaultInjection|TestPlatformFaultInjection' -v -timeout 180m ./internal/deploy/
