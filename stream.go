@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/gochalice/chalice/internal/proxyevent"
+	"github.com/gochalice/chalice/manifest"
 )
 
 // StreamFunc writes a response body as it is produced. Behind a Function
@@ -48,7 +49,7 @@ func StreamResponse(status int, headers map[string]string, write StreamFunc) *Re
 // function is invoked with response streaming: `package`, `deploy` and
 // `local` set it to "RESPONSE_STREAM" for a Function URL whose
 // function_url_invoke_mode is RESPONSE_STREAM.
-const InvokeModeEnv = "GOCHALICE_INVOKE_MODE"
+const InvokeModeEnv = manifest.InvokeModeEnv
 
 // streamingPrelude is the content type of a streamed Function URL
 // response: a JSON prelude (status, headers, cookies), eight NUL bytes,

@@ -165,7 +165,7 @@ type Chalice struct {
 	// holds config.json, the merged configuration that was packaged.
 	PackageDir string
 
-	template  map[string]any
+	template map[string]any
 	// generated are the outputs naming transform-generated resources,
 	// taken out of the included template (adaptForInclude).
 	generated map[string]generatedOutput

@@ -461,7 +461,7 @@ func (v *validator) stageWide(o Overrides) {
 	}
 	if apiType == "rest" && endpoint == "EDGE" {
 		if d, from, ok := lookup(lv, ptrGet(func(s *Settings) **CustomDomain { return ptrTo(s.APIGatewayCustomDomain) })); ok {
-			if region := arnRegion(d.CertificateARN); region != "" && region != "us-east-1" && strings.HasPrefix(d.CertificateARN, "arn:aws:acm:") {
+			if region := ARNRegion(d.CertificateARN); region != "" && region != "us-east-1" && strings.HasPrefix(d.CertificateARN, "arn:aws:acm:") {
 				v.errs = append(v.errs, c.scoped(stage, nil, "api_gateway_custom_domain",
 					"api_gateway_custom_domain.certificate_arn (%s) is in %s, but an EDGE endpoint (%s) needs an ACM certificate in us-east-1 (or use api_gateway_endpoint_type REGIONAL with a certificate in the API's region)",
 					where(from), region, endpointWhere))
@@ -501,8 +501,8 @@ func (v *validator) urlFrontEnd(lv []level, typeWhere string) {
 	}
 }
 
-// arnRegion returns the region field of an ARN, "" when it is not one.
-func arnRegion(arn string) string {
+// ARNRegion returns the region field of an ARN, "" when it is not one.
+func ARNRegion(arn string) string {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) < 6 || parts[0] != "arn" {
 		return ""

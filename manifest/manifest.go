@@ -25,6 +25,12 @@ const (
 	FlagName = "-gochalice-manifest"
 )
 
+// InvokeModeEnv is the environment variable that tells the app binary its
+// function is invoked with response streaming: `package`, `deploy` and
+// `local` set it to "RESPONSE_STREAM" for a Function URL whose
+// function_url_invoke_mode is RESPONSE_STREAM.
+const InvokeModeEnv = "GOCHALICE_INVOKE_MODE"
+
 // Function kinds.
 const (
 	KindAPIHandler = "api_handler"

@@ -32,10 +32,6 @@ type URLCORS struct {
 	AllowCredentials bool
 }
 
-// InvokeModeEnv is the environment variable telling the app binary that
-// its function streams responses (chalice.InvokeModeEnv).
-const InvokeModeEnv = "GOCHALICE_INVOKE_MODE"
-
 // IsURLAPI reports api_type "url": the routes are served by the API
 // handler's Function URL, with no API Gateway API.
 func (a *Application) IsURLAPI() bool { return a.StageCfg.APIType == "url" }
@@ -77,7 +73,7 @@ func (b *builder) urlAPI() error {
 func newURL(fc *config.FunctionConfig, cors *URLCORS) *FunctionURL {
 	u := &FunctionURL{AuthType: fc.URLAuthType, InvokeMode: fc.URLInvokeMode, CORS: cors}
 	if u.Streaming() {
-		fc.EnvironmentVariables[InvokeModeEnv] = u.InvokeMode
+		fc.EnvironmentVariables[manifest.InvokeModeEnv] = u.InvokeMode
 	}
 	return u
 }
@@ -101,7 +97,7 @@ func (b *builder) checkRegion() error {
 	}
 	var problems []string
 	for _, src := range b.in.Manifest.EventSources {
-		if r := arnRegion(src.Bus); r != "" && r != region {
+		if r := config.ARNRegion(src.Bus); r != "" && r != region {
 			problems = append(problems, fmt.Sprintf("cloudwatch event handler %s: chalice.EventBus(%q) is in %s, but the app is deployed to %s: an EventBridge rule can only match events on a bus of its own region (forward the events with a rule on that bus, or deploy to %s)",
 				src.Function, src.Bus, r, region, r))
 		}
@@ -110,15 +106,6 @@ func (b *builder) checkRegion() error {
 		return fmt.Errorf("app %s, stage %q: %s", b.in.Manifest.App, b.in.Stage, strings.Join(problems, "; "))
 	}
 	return nil
-}
-
-// arnRegion returns the region field of an ARN, "" when s is not an ARN.
-func arnRegion(s string) string {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return ""
-	}
-	return parts[3]
 }
 
 // checkTimeZones refuses schedules whose time zone does not exist.

@@ -60,7 +60,7 @@ func TestURLFrontEnd(t *testing.T) {
 	if h == nil || h.FunctionName != "shop-dev" || h.URL == nil {
 		t.Fatalf("api handler %+v", h)
 	}
-	if h.URL.AuthType != "NONE" || !h.URL.Streaming() || h.Config.EnvironmentVariables[InvokeModeEnv] != "RESPONSE_STREAM" {
+	if h.URL.AuthType != "NONE" || !h.URL.Streaming() || h.Config.EnvironmentVariables[manifest.InvokeModeEnv] != "RESPONSE_STREAM" {
 		t.Errorf("handler URL %+v env %v", h.URL, h.Config.EnvironmentVariables)
 	}
 	if c := h.URL.CORS; c == nil || strings.Join(c.AllowMethods, ",") != "GET,POST" || c.AllowOrigins[0] != "*" || len(c.AllowHeaders) != 2 {
@@ -82,7 +82,7 @@ func TestURLFrontEnd(t *testing.T) {
 	if app.RestAPI == nil || app.APIHandler().URL != nil || app.Function("webhook").URL == nil || app.Function("webhook").URL.Streaming() {
 		t.Errorf("rest stage: api %v handler URL %v webhook URL %v", app.RestAPI, app.APIHandler().URL, app.Function("webhook").URL)
 	}
-	if _, ok := app.Function("webhook").Config.EnvironmentVariables[InvokeModeEnv]; ok {
+	if _, ok := app.Function("webhook").Config.EnvironmentVariables[manifest.InvokeModeEnv]; ok {
 		t.Error("a buffered URL sets the invoke mode variable")
 	}
 }
