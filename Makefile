@@ -10,19 +10,23 @@ MODULES := . internal/jsonschema/crosscheck examples/users-service/web-api bench
 # staticcheck from PATH, else from Go's bin directory (scripts/check-tools pins its version).
 STATICCHECK = $(or $(shell command -v staticcheck 2>/dev/null),$(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/staticcheck)
 
-.PHONY: test check-tools vet staticcheck tidy print-modules serve bench fuzz faults
+.PHONY: test check-tools fmt vet staticcheck tidy print-modules serve bench fuzz faults
 
 ## test: what CI runs: the tool check, vet, staticcheck, tidiness, then every test of every module.
 ## A missing tool fails the run (GOCHALICE_REQUIRE_TOOLS=1): no test is skipped for want of one.
 test: export GOCHALICE_REQUIRE_TOOLS := 1
 # -timeout: internal/deploy's moto and fault-injection suites run one after
 # another and take about 10 minutes on two cores, go test's default limit.
-test: check-tools vet staticcheck tidy
+test: check-tools fmt vet staticcheck tidy
 	@./scripts/each-module "go test" $(MODULES) -- $(GO) test -count=1 -timeout 25m ./...
 
 ## check-tools: every program the tests need, or the command that installs the missing ones
 check-tools:
 	@GO=$(GO) ./scripts/check-tools
+
+## fmt: every Go file of every module as gofmt writes it (the files it would change are listed)
+fmt:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; echo "run: gofmt -w $$out"; exit 1; fi
 
 vet:
 	@./scripts/each-module "go vet" $(MODULES) -- $(GO) vet ./...
