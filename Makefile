@@ -26,7 +26,7 @@ check-tools:
 
 ## fmt: every Go file of every module as gofmt writes it (the files it would change are listed)
 fmt:
-	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; echo "run: gofmt -w $$out"; exit 1; fi
+	@out=$$("$$($(GO) env GOROOT)/bin/gofmt" -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; echo "run: gofmt -w $$out"; exit 1; fi
 
 vet:
 	@./scripts/each-module "go vet" $(MODULES) -- $(GO) vet ./...
